@@ -1,0 +1,64 @@
+"""``make bench``: scripts/with-postgres.sh .venv/bin/python -m benchmarks [options]
+
+Runs the intake and look-up benchmarks (each on an empty database of its own, against the real
+server on loopback) and the import benchmark (benchmarks/bench_import.py) when it exists, then
+prints a summary. Options are passed on to each (--duration, --warmup, --sweep 2x4,3x4,5x4 …);
+``--only intake,lookup,import`` picks some.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+
+from benchmarks import bench_intake, bench_lookup
+from benchmarks.common import is_postgresql
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__, add_help=False)
+    parser.add_argument("--only", default="intake,lookup,import")
+    args, rest = parser.parse_known_args()
+    only = {x.strip() for x in args.only.split(",")}
+    if not is_postgresql(os.environ.get("MOTCUA_DATABASE_URL", "")):
+        print("warning: MOTCUA_DATABASE_URL is not PostgreSQL; the targets are for PostgreSQL "
+              "(run: scripts/with-postgres.sh .venv/bin/python -m benchmarks)", flush=True)  # fmt: skip
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (figures assume a quiet machine)"
+    )
+    summary: list[str] = []
+    started = time.monotonic()
+    if "intake" in only:
+        summary += bench_intake.main(rest)
+    if "lookup" in only:
+        summary += bench_lookup.main(rest)
+    if "import" in only:
+        if importlib.util.find_spec("benchmarks.bench_import") is None:
+            summary.append("import: benchmarks/bench_import.py not present, skipped")
+        else:
+            from benchmarks import bench_import  # in-process: it sets Django up itself, so it runs last
+
+            try:
+                rate = bench_import.main(rest)
+            except SystemExit as exc:
+                summary.append(f"import: FAIL ({exc})")
+            else:
+                target = getattr(bench_import, "TARGET", 0)
+                verdict = "PASS" if rate >= target else "FAIL"
+                summary.append(f"import: {rate:.0f} dossiers/s (target ≥ {target}) {verdict}")
+    print(f"\n=== summary ({time.monotonic() - started:.0f} s) ===")
+    for line in summary:
+        print(line)
+    failed = [
+        line
+        for line in summary
+        if ("FAIL" in line and "reference" not in line) or ("check:" in line and not line.endswith("OK"))
+    ]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""MotCua: one-stop administrative-procedure system (hệ thống một cửa)."""

@@ -1,0 +1,167 @@
+"""One form per action of contract §5, and the counter-intake form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Action
+from motcua.portal.forms import ReasonForm, StyledForm, SupplementForm
+
+
+class ReceiveForm(StyledForm):
+    pass
+
+
+class RequestSupplementForm(StyledForm):
+    items = forms.MultipleChoiceField(
+        label=_("Documents to add or correct"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other = forms.CharField(
+        label=_("Other items"),
+        required=False,
+        max_length=4000,
+        help_text=_("One item per line."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Reason, as the applicant will read it"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = [d.name for d in dossier.procedure_version.required_documents.all()]
+        self.fields["items"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        other = [line.strip() for line in data.get("other", "").splitlines() if line.strip()]
+        data["all_items"] = [*data.get("items", []), *other]
+        if not data["all_items"]:
+            self.add_error("items", _("Tick at least one document, or name it under “Other items”."))
+        return data
+
+
+class ForwardForm(StyledForm):
+    agency_code = forms.ChoiceField(label=_("To agency"), required=False)
+    step = forms.ChoiceField(label=_("Step"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, dossier: Dossier, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if dossier.current_agency_id != dossier.resolving_agency_id:
+            default = _("%(agency)s (the resolving agency)") % {"agency": dossier.resolving_agency.name}
+        else:
+            default = _("Stay at %(agency)s (next step)") % {"agency": dossier.current_agency.name}
+        self.fields["agency_code"].choices = [  # type: ignore[attr-defined]
+            ("", default),
+            *((a.code, a.name) for a in agencies),
+        ]
+        steps = [s.name for s in dossier.procedure_version.steps.all()]
+        self.fields["step"].choices = [("", _("— the agency's name —")), *((s, s) for s in steps)]  # type: ignore[attr-defined]
+
+
+class RequestPaymentForm(StyledForm):
+    amount_vnd = forms.IntegerField(label=_("Amount (VND)"), min_value=1, max_value=10**12)
+
+
+class PayForm(StyledForm):
+    amount_vnd = forms.IntegerField(label=_("Amount paid (VND)"), min_value=1, max_value=10**12)
+    reference = forms.CharField(label=_("Receipt number"), required=False, max_length=200)
+
+
+class ExtendForm(StyledForm):
+    new_due_at = forms.DateTimeField(
+        label=_("New due date and time"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the delay (printed on the apology letter)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResolveForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("approved", _("Approved — the result is issued")),
+            ("rejected", _("Rejected — a written answer")),
+        ],
+        widget=forms.RadioSelect,
+        initial="approved",
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result_file = forms.FileField(
+        label=_("Electronic result (optional)"),
+        required=False,
+        help_text=_("The signed result as a PDF, if there is one."),
+    )
+
+
+class ReturnResultForm(StyledForm):
+    method = forms.ChoiceField(
+        label=_("How the result was handed over"),
+        choices=[("counter", _("At the desk")), ("post", _("By post")), ("online", _("Online"))],
+        widget=forms.RadioSelect,
+        initial="counter",
+    )
+
+
+def form_for(
+    action: Action, dossier: Dossier, data: Any = None, files: Any = None, **extra: Any
+) -> StyledForm:
+    """The form of ``action`` for ``dossier``, prefixed so that every form on the page has its own ids."""
+    kwargs: dict[str, Any] = {"data": data, "files": files, "prefix": action.value}
+    if action is Action.REQUEST_SUPPLEMENT:
+        return RequestSupplementForm(dossier=dossier, **kwargs)
+    if action is Action.SUPPLEMENT:
+        return SupplementForm(items=extra.get("items", []), required=False, **kwargs)
+    if action is Action.FORWARD:
+        return ForwardForm(dossier=dossier, agencies=extra["agencies"], **kwargs)
+    if action is Action.REQUEST_PAYMENT:
+        return RequestPaymentForm(initial={"amount_vnd": dossier.procedure_version.fee_vnd or None}, **kwargs)
+    if action is Action.PAY:
+        return PayForm(initial={"amount_vnd": extra.get("amount_due")}, **kwargs)
+    if action is Action.EXTEND:
+        return ExtendForm(**kwargs)
+    if action is Action.RESOLVE:
+        return ResolveForm(**kwargs)
+    if action is Action.RETURN_RESULT:
+        return ReturnResultForm(**kwargs)
+    if action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
+        return ReasonForm(**kwargs)
+    return ReceiveForm(**kwargs)
+
+
+class IntakeForm(StyledForm):
+    channel = forms.ChoiceField(
+        label=_("Handed in"),
+        choices=[("counter", _("At the desk")), ("post", _("By post"))],
+        widget=forms.RadioSelect,
+        initial="counter",
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Documents received"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the documents the applicant handed in.")},
+    )
+
+    def __init__(self, *args: Any, required_documents: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].choices = [  # type: ignore[attr-defined]
+            (d.code, f"{d.name} ({d.get_form_display()}, {d.count})") for d in required_documents
+        ]

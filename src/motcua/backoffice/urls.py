@@ -1,0 +1,18 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from motcua.backoffice import views
+from motcua.portal.views import Login
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("dang-nhap/", Login.as_view(staff=True), name="login"),
+    path("dang-xuat/", LogoutView.as_view(next_page="backoffice:login"), name="logout"),
+    path("tiep-nhan/", views.intake_pick, name="intake_pick"),
+    path("tiep-nhan/<str:code>/", views.intake, name="intake"),
+    path("ho-so/<int:pk>/", views.dossier, name="dossier"),
+    path("ho-so/<int:pk>/da-tiep-nhan/", views.received, name="received"),
+    path("ho-so/<int:pk>/xu-ly/<str:action>/", views.act, name="act"),
+    path("tim-kiem/", views.search, name="search"),
+]

@@ -1,0 +1,347 @@
+"""Staff pages: work queues, counter intake, the dossier page with its actions, search.
+
+Views parse the request, ask a selector or call a service, and render. Which actions a page
+offers comes from ``workflow`` (allowed now, and may this user take it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.roles import Role
+from motcua.backoffice import selectors
+from motcua.backoffice.forms import IntakeForm, form_for
+from motcua.catalog import selectors as catalog
+from motcua.core.errors import NotFound, ServiceError
+from motcua.dossiers import selectors as dossiers
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Action
+from motcua.portal import presenters
+from motcua.portal import selectors as portal
+from motcua.portal.access import staff_required
+from motcua.portal.citizen import store
+from motcua.portal.forms import ApplicantForm, StyledForm, show_service_error
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    queues = selectors.queues_for(user)
+    keys = [q.key for q in queues]
+    key = request.GET.get("hang", "")
+    key = key if key in keys else keys[0]
+    current = next(q for q in queues if q.key == key)
+    page = Paginator(selectors.queue(user, key), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "queues": [(q, selectors.queue(user, q.key).count()) for q in queues],
+            "current": current,
+            "page": page,
+            "rows": [(d, presenters.clock(d)) for d in page],
+        },
+    )
+
+
+# --- the dossier page ------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionForm:
+    action: Action
+    form: StyledForm
+    open: bool
+
+    @property
+    def label(self) -> str:
+        return str(presenters.ACTION_LABELS[self.action])
+
+    @property
+    def help(self) -> str:
+        return str(presenters.ACTION_HELP[self.action])
+
+    @property
+    def destructive(self) -> bool:
+        return self.action in presenters.DESTRUCTIVE
+
+    @property
+    def multipart(self) -> bool:
+        return self.action in (Action.RESOLVE, Action.SUPPLEMENT)
+
+
+def _get(request: HttpRequest, pk: int) -> Dossier:
+    try:
+        return dossiers.dossier_get(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _extra(dossier: Dossier, allowed: list[Action]) -> dict[str, Any]:
+    pending = presenters.open_supplement(dossier)
+    return {
+        "items": presenters.supplement_items(dossier, pending) if pending else [],
+        "agencies": selectors.agencies_for_forwarding() if Action.FORWARD in allowed else [],
+        "amount_due": presenters.open_payment_amount(dossier),
+    }
+
+
+def _dossier_page(
+    request: HttpRequest, dossier: Dossier, bound: tuple[Action, StyledForm] | None = None, status: int = 200
+) -> HttpResponse:
+    allowed = presenters.ordered(presenters.actions_for(request.user, dossier))
+    extra = _extra(dossier, allowed)
+    action_forms = []
+    for i, action in enumerate(allowed):
+        if bound and bound[0] is action:
+            action_forms.append(ActionForm(action, bound[1], True))
+        else:
+            form = form_for(action, dossier, **extra)
+            action_forms.append(
+                ActionForm(action, form, bound is None and i == 0 and action not in presenters.DESTRUCTIVE)
+            )
+    # An action no longer open (someone else was quicker): its error goes on top of the page.
+    stray = [str(e) for e in bound[1].non_field_errors()] if bound and bound[0] not in allowed else []
+    events = list(dossiers.dossier_events(request.user, dossier.pk))
+    names = portal.agency_names(str((e.data or {}).get("to", "")) for e in events)
+    return render(
+        request,
+        "backoffice/dossier.html",
+        {
+            "stray_errors": stray,
+            "d": dossier,
+            "clock": presenters.clock(dossier),
+            "events": events,
+            "steps": presenters.timeline(dossier, events, names, for_citizen=False),
+            "sheet": selectors.control_sheet(dossier),
+            "actions": action_forms,
+            "pending": presenters.open_supplement(dossier),
+            "printable": presenters.printable_forms(dossier),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dossier_page(request, _get(request, pk))
+
+
+def _perform(
+    request: HttpRequest, dossier: Dossier, action: Action, form: StyledForm, extra: dict[str, Any]
+) -> None:
+    data = form.cleaned_data
+    kwargs: dict[str, Any] = {"actor": request.user, "dossier_id": dossier.pk}
+    if action is Action.REQUEST_SUPPLEMENT:
+        kwargs |= {"items": data["all_items"], "reason": data["reason"]}
+    elif action is Action.SUPPLEMENT:
+        documents = []
+        for i, (code, name) in enumerate(extra["items"]):
+            file_id = None
+            if upload := data.get(f"item_{i}"):
+                file_id, errors = store(request, upload)
+                for error in errors:
+                    form.add_error(f"item_{i}", error)
+            documents.append(services.DocumentIn(code=code, name=name, file_id=file_id))
+        if form.errors:
+            form.mark_invalid()
+            return
+        kwargs |= {"documents": documents}
+    elif action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
+        kwargs |= {"reason": data["reason"]}
+    elif action is Action.FORWARD:
+        kwargs |= {
+            "agency_code": data["agency_code"] or None,
+            "step": data["step"] or None,
+            "note": data["note"],
+        }
+    elif action is Action.REQUEST_PAYMENT:
+        kwargs |= {"amount_vnd": data["amount_vnd"]}
+    elif action is Action.PAY:
+        kwargs |= {"amount_vnd": data["amount_vnd"], "method": "counter", "reference": data["reference"]}
+    elif action is Action.EXTEND:
+        kwargs |= {"new_due_at": data["new_due_at"], "reason": data["reason"]}
+    elif action is Action.RESOLVE:
+        result_file_id = None
+        if upload := data.get("result_file"):
+            result_file_id, errors = store(request, upload)
+            for error in errors:
+                form.add_error("result_file", error)
+            if errors:
+                form.mark_invalid()
+                return
+        kwargs |= {"outcome": data["outcome"], "note": data["note"], "result_file_id": result_file_id}
+    elif action is Action.RETURN_RESULT:
+        kwargs |= {"method": data["method"]}
+    services.ACTIONS[action](**kwargs)
+
+
+DONE = {
+    Action.RECEIVE: gettext_lazy("Received. Print the receipt for the applicant."),
+    Action.REQUEST_SUPPLEMENT: gettext_lazy("Supplement requested; the clock is paused."),
+    Action.SUPPLEMENT: gettext_lazy("Supplement recorded; the clock runs again."),
+    Action.REFUSE: gettext_lazy("The dossier was refused."),
+    Action.FORWARD: gettext_lazy("Handed over."),
+    Action.REQUEST_PAYMENT: gettext_lazy("Payment requested; the clock is paused."),
+    Action.PAY: gettext_lazy("Payment recorded; the clock runs again."),
+    Action.EXTEND: gettext_lazy("The due date was extended. Send the apology letter to the applicant."),
+    Action.RESOLVE: gettext_lazy("Resolved. The result goes back to the one-stop desk."),
+    Action.RETURN_RESULT: gettext_lazy("The result was handed over. The dossier is finished."),
+    Action.WITHDRAW: gettext_lazy("The dossier was withdrawn."),
+    Action.STOP: gettext_lazy("Processing was stopped."),
+}
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    try:
+        chosen = Action(action)
+    except ValueError as exc:
+        raise Http404 from exc
+    found = _get(request, pk)
+    allowed = presenters.actions_for(request.user, found)
+    extra = _extra(found, [*allowed, chosen])
+    form = form_for(chosen, found, request.POST, request.FILES, **extra)
+    status = 400
+    if form.is_valid():
+        try:
+            _perform(request, found, chosen, form, extra)
+        except NotFound as exc:
+            raise Http404 from exc
+        except ServiceError as exc:
+            show_service_error(form, exc)
+            status = exc.status
+        else:
+            if not form.errors:
+                messages.success(request, str(DONE[chosen]))
+                if chosen is Action.RECEIVE:
+                    return redirect("backoffice:received", pk=pk)
+                return redirect("backoffice:dossier", pk=pk)
+    return _dossier_page(request, found, bound=(chosen, form), status=status)
+
+
+@staff_required
+def received(request: HttpRequest, pk: int) -> HttpResponse:
+    """Right after receipt: the code, the appointment, and the receipt to print at once."""
+    found = _get(request, pk)
+    allowed = presenters.actions_for(request.user, found)
+    forward = None
+    if Action.FORWARD in allowed:
+        forward = form_for(Action.FORWARD, found, agencies=selectors.agencies_for_forwarding())
+    return render(
+        request,
+        "backoffice/received.html",
+        {"d": found, "receipt_url": presenters.form_url(found, "receipt"), "forward": forward},
+    )
+
+
+# --- counter intake ----------------------------------------------------------------------------------
+
+
+def _receiver_only(request: HttpRequest) -> HttpResponse | None:
+    if request.user.role != Role.RECEIVER:  # type: ignore[union-attr]
+        return render(request, "backoffice/receivers_only.html", status=403)
+    return None
+
+
+@staff_required
+def intake_pick(request: HttpRequest) -> HttpResponse:
+    if refused := _receiver_only(request):
+        return refused
+    q = request.GET.get("q", "").strip()[:200]
+    page = Paginator(catalog.procedure_list(search=q or None), 20).get_page(request.GET.get("page"))
+    return render(request, "backoffice/intake_pick.html", {"q": q, "page": page})
+
+
+@staff_required
+def intake(request: HttpRequest, code: str) -> HttpResponse:
+    if refused := _receiver_only(request):
+        return refused
+    try:
+        version = catalog.procedure_get(code)
+    except NotFound as exc:
+        raise Http404 from exc
+    required = list(version.required_documents.all())
+    organisations = "organization" in version.applicant_types
+    if request.method != "POST":
+        form = IntakeForm(
+            required_documents=required, initial={"documents": [d.code for d in required if d.required]}
+        )
+        applicant = ApplicantForm(prefix="applicant", organisations=organisations)
+        return _intake_page(request, version, form, applicant)
+    form = IntakeForm(request.POST, required_documents=required)
+    applicant = ApplicantForm(request.POST, prefix="applicant", organisations=organisations)
+    if form.is_valid() & applicant.is_valid():
+        names = {d.code: d.name for d in required}
+        try:
+            created, _new = services.create_dossier(
+                actor=request.user,  # type: ignore[arg-type]
+                procedure_code=code,
+                channel=form.cleaned_data["channel"],
+                applicant=services.Applicant(**applicant.cleaned_data),
+                documents=[
+                    services.DocumentIn(code=c, name=names[c]) for c in form.cleaned_data["documents"]
+                ],
+            )
+        except ServiceError as exc:
+            show_service_error(applicant, exc, {"channel": "__all__", "receiving_agency_code": "__all__"})
+        else:
+            messages.success(request, _("Received. Print the receipt for the applicant."))
+            return redirect("backoffice:received", pk=created.pk)
+    return _intake_page(request, version, form, applicant, status=400)
+
+
+def _intake_page(
+    request: HttpRequest, version: Any, form: IntakeForm, applicant: ApplicantForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "backoffice/intake.html",
+        {"p": version, "form": form, "applicant": applicant},
+        status=status,
+    )
+
+
+# --- search ------------------------------------------------------------------------------------------
+
+
+class SearchForm(StyledForm):
+    q = forms.CharField(
+        label=gettext_lazy("Dossier code, applicant name or ID number"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    """POST only for the query: a personal ID number must never land in a URL or an access log."""
+    if request.method != "POST":
+        return render(request, "backoffice/search.html", {"form": SearchForm(auto_id="s_%s")})
+    form = SearchForm(request.POST, auto_id="s_%s")
+    results = None
+    if form.is_valid():
+        found = selectors.search(request.user, form.cleaned_data["q"])
+        results = list(found[:51])
+    return render(
+        request,
+        "backoffice/search.html",
+        {
+            "form": form,
+            "results": [(d, presenters.clock(d)) for d in (results or [])[:50]],
+            "searched": results is not None,
+            "more": results is not None and len(results) > 50,
+        },
+    )

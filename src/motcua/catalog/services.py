@@ -1,0 +1,220 @@
+"""Writes for the procedure catalog: create, draft a new version, publish, import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency
+from motcua.catalog import exchange
+from motcua.catalog.models import (
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+    VersionStatus,
+)
+from motcua.core.errors import Conflict, InvalidInput, NotFound
+from motcua.core.text import fold
+
+Spec = Mapping[str, Any]  # a procedure in the exchange shape, already checked by ProcedureInputSerializer
+
+
+def _agencies_for(specs: Iterable[Spec]) -> dict[str, Agency]:
+    codes = set()
+    for spec in specs:
+        codes.add(spec["agency_code"])
+        codes.update(step["agency_code"] for step in spec.get("steps", []) if step.get("agency_code"))
+    return {a.code: a for a in Agency.objects.filter(code__in=codes)}
+
+
+def check_references(spec: Spec, agencies: Mapping[str, Agency]) -> dict[str, list[Any]]:
+    """The checks the shape cannot make: the agencies named must exist."""
+    errors: dict[str, list[Any]] = {}
+    if spec["agency_code"] not in agencies:
+        errors["agency_code"] = [_("Unknown agency %(code)s.") % {"code": spec["agency_code"]}]
+    for index, step in enumerate(spec.get("steps", [])):
+        if step.get("agency_code") and step["agency_code"] not in agencies:
+            errors[f"steps.{index}.agency_code"] = [
+                _("Unknown agency %(code)s.") % {"code": step["agency_code"]}
+            ]
+    return errors
+
+
+def _search_text(spec: Spec, code: str) -> str:
+    return fold(f"{code} {spec['name']} {spec['field']}")
+
+
+def _write_version(
+    procedure: Procedure, number: int, status: str, spec: Spec, agencies: Mapping[str, Agency]
+) -> ProcedureVersion:
+    now = timezone.now()
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=number,
+        status=status,
+        name=spec["name"],
+        field=spec["field"],
+        agency=agencies[spec["agency_code"]],
+        level=spec.get("level", "province"),
+        processing_time_value=spec["processing_time"]["value"],
+        processing_time_unit=spec["processing_time"]["unit"],
+        processing_time_text=spec.get("processing_time_text", ""),
+        online_level=spec["online_level"],
+        fee_vnd=spec.get("fee_vnd", 0),
+        fee_text=spec.get("fee_text", ""),
+        result_is_document=spec.get("result_is_document", True),
+        result_text=spec.get("result_text", ""),
+        applicant_types=list(spec["applicant_types"]),
+        conditions=spec.get("conditions", ""),
+        legal_basis=list(spec.get("legal_basis", [])),
+        decision_number=spec.get("decision_number") or "",
+        decision_date=spec.get("decision_date"),
+        effective_date=spec.get("effective_date"),
+        published_date=spec.get("published_date"),
+        valid_from=now if status == VersionStatus.CURRENT else None,
+        search_text=_search_text(spec, procedure.code),
+    )
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
+            version=version,
+            position=i,
+            code=d["code"],
+            name=d["name"],
+            form=d.get("form", "original"),
+            count=d.get("count", 1),
+            required=d.get("required", True),
+        )
+        for i, d in enumerate(spec["required_documents"])
+    )
+    ProcessStep.objects.bulk_create(
+        ProcessStep(
+            version=version,
+            position=i,
+            name=s["name"],
+            agency=agencies.get(s.get("agency_code") or ""),
+            role=s["role"],
+            working_hours=s["working_hours"],
+        )
+        for i, s in enumerate(spec.get("steps", []))
+    )
+    return version
+
+
+@transaction.atomic
+def create_procedure(*, spec: Spec) -> ProcedureVersion:
+    """A new procedure, published at once as version 1 (POST /api/v1/procedures)."""
+    agencies = _agencies_for([spec])
+    errors = check_references(spec, agencies)
+    if errors:
+        raise InvalidInput(fields=errors)
+    try:
+        with transaction.atomic():
+            procedure = Procedure.objects.create(code=spec["code"])
+    except IntegrityError as exc:
+        raise Conflict(
+            _("A procedure with code %(code)s already exists.") % {"code": spec["code"]}, code="duplicate"
+        ) from exc
+    return _write_version(procedure, 1, VersionStatus.CURRENT, spec, agencies)
+
+
+def _locked_procedure(code: str) -> Procedure:
+    procedure = Procedure.objects.select_for_update().filter(code=code).first()
+    if procedure is None:
+        raise NotFound(_("No procedure with code %(code)s.") % {"code": code})
+    return procedure
+
+
+@transaction.atomic
+def draft_version(*, code: str, spec: Spec) -> ProcedureVersion:
+    """Prepare the next version while the current one stays in force; replaces an earlier draft."""
+    procedure = _locked_procedure(code)
+    agencies = _agencies_for([spec])
+    errors = check_references(spec, agencies)
+    if errors:
+        raise InvalidInput(fields=errors)
+    procedure.versions.filter(status=VersionStatus.DRAFT).delete()
+    last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return _write_version(procedure, last + 1, VersionStatus.DRAFT, spec, agencies)
+
+
+@transaction.atomic
+def publish_draft(*, code: str) -> ProcedureVersion:
+    """The draft comes into force; the version in force until now is retired (dossiers keep it)."""
+    procedure = _locked_procedure(code)
+    draft = procedure.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        raise Conflict(_("Procedure %(code)s has no draft to publish.") % {"code": code}, code="no_draft")
+    now = timezone.now()
+    procedure.versions.filter(status=VersionStatus.CURRENT).update(status=VersionStatus.RETIRED, valid_to=now)
+    draft.status, draft.valid_from = VersionStatus.CURRENT, now
+    draft.save(update_fields=["status", "valid_from"])
+    return draft
+
+
+def refresh_search_text(version: ProcedureVersion) -> None:
+    """After an edit in the admin: keep the diacritic-free search key in step with the name."""
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        search_text=fold(f"{version.procedure.code} {version.name} {version.field}")
+    )
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+
+@transaction.atomic
+def import_catalog(*, specs: Sequence[Spec]) -> ImportReport:
+    """Import a whole catalog, all or nothing: new codes are created, changed ones get a new
+    version in force, identical ones (compared in the exchange shape an export writes) are left alone.
+    """
+    report = ImportReport()
+    agencies = _agencies_for(specs)
+    seen: set[str] = set()
+    for index, spec in enumerate(specs):
+        errors = check_references(spec, agencies)
+        if spec["code"] in seen:
+            errors.setdefault("code", []).append(
+                _("The code %(code)s appears twice.") % {"code": spec["code"]}
+            )
+        seen.add(spec["code"])
+        if errors:
+            report.errors[index] = {k: [str(m) for m in v] for k, v in errors.items()}
+    if report.errors:
+        raise InvalidInput(
+            _("The catalog was not imported: %(count)s procedures have errors.")
+            % {"count": len(report.errors)},
+            fields={f"procedures.{i}.{k}": v for i, errs in report.errors.items() for k, v in errs.items()},
+        )
+    current = {
+        v.procedure.code: v
+        for v in ProcedureVersion.objects.filter(status=VersionStatus.CURRENT, procedure__code__in=seen)
+        .select_related("procedure", "agency")
+        .prefetch_related("required_documents", "steps__agency")
+    }
+    for spec in specs:
+        version = current.get(spec["code"])
+        if version is None:
+            procedure, _created = Procedure.objects.get_or_create(code=spec["code"])
+            last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+            _write_version(procedure, last + 1, VersionStatus.CURRENT, spec, agencies)
+            report.created += 1
+        elif exchange.version_to_spec(version) == exchange.normalise(spec):
+            report.unchanged += 1
+        else:
+            procedure = version.procedure
+            procedure.versions.filter(status=VersionStatus.DRAFT).delete()
+            version.status, version.valid_to = VersionStatus.RETIRED, timezone.now()
+            version.save(update_fields=["status", "valid_to"])
+            _write_version(procedure, version.number + 1, VersionStatus.CURRENT, spec, agencies)
+            report.updated += 1
+    return report

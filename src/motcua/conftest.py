@@ -1,0 +1,45 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def province(db: Any) -> Any:
+    from motcua.agencies.services import create_agency
+
+    return create_agency(code="H15", name="Ủy ban nhân dân tỉnh Đắk Lắk", kind="province")
+
+
+@pytest.fixture
+def department(province: Any) -> Any:
+    from motcua.agencies.services import create_agency
+
+    return create_agency(code="H15.18", name="Sở Tư pháp tỉnh Đắk Lắk", kind="department", parent_code="H15")
+
+
+@pytest.fixture
+def admin_api(db: Any) -> APIClient:
+    from motcua.accounts.services import create_user
+
+    user = create_user(username="quantri", password="matkhau-rat-dai", role="admin")
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def error_of(response: Any) -> dict[str, Any]:
+    """The contract's error envelope, asserting it is one."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "fields"}, body
+    return body["error"]

@@ -1,0 +1,20 @@
+"""Keeps personal ID numbers and phone numbers out of every log line."""
+
+import logging
+import re
+
+# 12-digit personal IDs, 9-digit old ID cards, and Vietnamese phone numbers (0xxxxxxxxx / +84xxxxxxxxx).
+_PERSONAL = re.compile(r"(?<!\d)(?:\+?84|0)\d{9}(?!\d)|(?<!\d)\d{12}(?!\d)|(?<!\d)\d{9}(?!\d)")
+
+
+def mask(text: str) -> str:
+    return _PERSONAL.sub(lambda m: "*" * (len(m.group()) - 3) + m.group()[-3:], text)
+
+
+class MaskPersonalDataFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

@@ -1,0 +1,95 @@
+"""``motcua demo-data``: loads the demo province (Đắk Lắk after the 2025 merger).
+
+Idempotent: agencies, procedures and users that already exist are left as they are, so
+``make demo`` can be run again on the same database.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.accounts.models import User
+from motcua.accounts.services import create_user
+from motcua.agencies.models import Agency
+from motcua.agencies.services import create_agency, load_administrative_units
+from motcua.catalog import exchange, services
+from motcua.demo.users import DEMO_PASSWORD, DEMO_USERS
+from motcua.dossiers import generator
+from motcua.dossiers.models import Dossier
+from motcua.monitoring import rollup
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+class Command(BaseCommand):
+    help = "Load the demo province: agencies, procedures, users (and later a year of dossiers)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        provinces, communes = load_administrative_units()
+        self.stdout.write(f"Administrative units: {provinces} provinces, {communes} communes")
+        with transaction.atomic():
+            created = self.load_agencies()
+            self.stdout.write(f"Agencies: {created} created, {Agency.objects.count()} in all")
+            report = self.load_procedures()
+            self.stdout.write(
+                f"Procedures: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+            )
+            users = self.load_users()
+            self.stdout.write(f"Users: {users} created (password for all: {DEMO_PASSWORD})")
+        if not Dossier.objects.exists():  # idempotent: a year of history only on a fresh database
+            made = generator.generate(count=30000, year=timezone.localdate().year, seed=1)
+            self.stdout.write(f"Dossiers: {made.dossiers} generated in {made.seconds:.1f} s")
+        rollup.update()
+        self.stdout.write(self.style.SUCCESS(f"Demo province ready in {time.monotonic() - started:.1f} s"))
+
+    def load_agencies(self) -> int:
+        created = 0
+        for item in json.loads((DATA / "agencies.json").read_text(encoding="utf-8")):
+            if Agency.objects.filter(code=item["code"]).exists():
+                continue
+            create_agency(
+                code=item["code"],
+                name=item["name"],
+                kind=item["kind"],
+                parent_code=item.get("parent_code"),
+                legacy_code=item.get("legacy_code") or "",
+                admin_unit_code=item.get("admin_unit_code"),
+            )
+            created += 1
+        return created
+
+    def load_procedures(self) -> services.ImportReport:
+        items = json.loads((DATA / "procedures.json").read_text(encoding="utf-8"))
+        specs, errors = exchange.validate(items)
+        if errors:
+            lines = [
+                f"  {items[i].get('code')}: {field}: {' '.join(msgs)}"
+                for i, e in errors.items()
+                for field, msgs in e.items()
+            ]
+            raise CommandError("demo procedures do not validate:\n" + "\n".join(lines))
+        return services.import_catalog(specs=specs)
+
+    def load_users(self) -> int:
+        created = 0
+        for username, role, agency, full_name, id_number in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                agency_code=agency,
+                full_name=full_name,
+                id_number=id_number,
+            )
+            created += 1
+        return created

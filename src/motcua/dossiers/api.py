@@ -1,0 +1,229 @@
+"""Dossier API (contract §5): thin views that parse, call a service or selector, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from motcua.core.errors import InvalidInput
+from motcua.dossiers import selectors, services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.serializers import (
+    ActionSerializer,
+    DossierCreateSerializer,
+    DossierSerializer,
+    EventSerializer,
+    LookupSerializer,
+    RatingSerializer,
+    local,
+    timeliness_of,
+)
+from motcua.dossiers.workflow import Action
+
+
+def _documents(items: list[dict[str, Any]] | None) -> list[services.DocumentIn]:
+    return [
+        services.DocumentIn(
+            code=d["code"], name=d["name"], file_id=str(d["file_id"]) if d.get("file_id") else None
+        )
+        for d in items or []
+    ]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("agency", str, description="Receiving, resolving or current agency code"),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("procedure", str),
+        ]
+    )
+)
+class DossierListCreate(ListAPIView[Dossier]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = DossierSerializer
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        params = self.request.query_params
+        overdue = params.get("overdue")
+        if overdue not in (None, "", "true", "false"):
+            raise InvalidInput(fields={"overdue": [_("Use true or false.")]})
+        return selectors.dossier_list(
+            self.request.user,
+            status=params.get("status"),
+            agency_code=params.get("agency"),
+            overdue=None if not overdue else overdue == "true",
+            procedure_code=params.get("procedure"),
+        )
+
+    @extend_schema(
+        request=DossierCreateSerializer,
+        responses={201: DossierSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
+    )
+    def post(self, request: Request) -> Response:
+        data = DossierCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = data.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+        dossier, created = services.create_dossier(
+            actor=request.user,  # type: ignore[arg-type]
+            procedure_code=body["procedure_code"],
+            channel=body["channel"],
+            receiving_agency_code=body.get("receiving_agency_code") or None,
+            applicant=services.Applicant(**body["applicant"]),
+            documents=_documents(body.get("documents")),
+            idempotency_key=key,
+        )
+        shown = dossier if created else selectors.dossier_get(request.user, dossier.pk)
+        return Response(DossierSerializer(shown).data, status=201 if created else 200)
+
+
+class DossierDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DossierSerializer)
+    def get(self, request: Request, dossier_id: int) -> Response:
+        return Response(DossierSerializer(selectors.dossier_get(request.user, dossier_id)).data)
+
+
+class DossierActions(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ActionSerializer, responses=DossierSerializer)
+    def post(self, request: Request, dossier_id: int) -> Response:
+        data = ActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = dict(data.validated_data)
+        action = Action(body.pop("action"))
+        actor = request.user
+        kwargs: dict[str, Any] = {"actor": actor, "dossier_id": dossier_id}
+        if action is Action.REQUEST_SUPPLEMENT:
+            kwargs |= {"items": body["items"], "reason": body["reason"]}
+        elif action is Action.SUPPLEMENT:
+            kwargs |= {"documents": _documents(body["documents"])}
+        elif action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
+            kwargs |= {"reason": body["reason"]}
+        elif action is Action.FORWARD:
+            kwargs |= {
+                "agency_code": body.get("agency_code") or None,
+                "step": body.get("step") or None,
+                "note": body.get("note", ""),
+            }
+        elif action is Action.REQUEST_PAYMENT:
+            kwargs |= {"amount_vnd": body["amount_vnd"]}
+        elif action is Action.PAY:
+            kwargs |= {
+                "amount_vnd": body["amount_vnd"],
+                "method": body["method"],
+                "reference": body.get("reference", ""),
+                "gateway": body.get("gateway"),
+            }
+        elif action is Action.EXTEND:
+            kwargs |= {"new_due_at": body["new_due_at"], "reason": body["reason"]}
+        elif action is Action.RESOLVE:
+            kwargs |= {
+                "outcome": body["outcome"],
+                "note": body.get("note", ""),
+                "result_file_id": str(body["result_file_id"]) if body.get("result_file_id") else None,
+            }
+        elif action is Action.RETURN_RESULT:
+            kwargs |= {"method": body["method"]}
+        services.ACTIONS[action](**kwargs)
+        return Response(DossierSerializer(selectors.dossier_get(actor, dossier_id)).data)
+
+
+class DossierEvents(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EventSerializer(many=True))
+    def get(self, request: Request, dossier_id: int) -> Response:
+        return Response(EventSerializer(selectors.dossier_events(request.user, dossier_id), many=True).data)
+
+
+LookupResult = inline_serializer(
+    "LookupResult",
+    {
+        "code": serializers.CharField(),
+        "procedure_name": serializers.CharField(),
+        "status": serializers.CharField(),
+        "status_label": serializers.CharField(),
+        "received_at": serializers.DateTimeField(allow_null=True),
+        "due_at": serializers.DateTimeField(allow_null=True),
+        "resolved_at": serializers.DateTimeField(allow_null=True),
+        "returned_at": serializers.DateTimeField(allow_null=True),
+        "timeliness": serializers.CharField(allow_null=True),
+    },
+)
+
+
+class Lookup(APIView):
+    """Public look-up by code and personal ID (in the body, never the URL). Rate-limited per client."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "lookup"
+
+    @extend_schema(request=LookupSerializer, responses=LookupResult)
+    def post(self, request: Request) -> Response:
+        data = LookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dossier = selectors.lookup(**data.validated_data)
+        shown = DossierSerializer(dossier)
+        return Response(
+            {
+                "code": dossier.code,
+                "procedure_name": dossier.procedure_version.name,
+                "status": dossier.status,
+                "status_label": shown.get_status_label(dossier),
+                "received_at": local(dossier.received_at),
+                "due_at": local(dossier.due_at),
+                "resolved_at": local(dossier.resolved_at),
+                "returned_at": local(dossier.returned_at),
+                "timeliness": timeliness_of(dossier),
+            }
+        )
+
+
+class Ratings(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "lookup"
+
+    @extend_schema(
+        request=RatingSerializer,
+        responses={
+            201: inline_serializer(
+                "RatingResult", {"code": serializers.CharField(), "satisfied": serializers.BooleanField()}
+            )
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = RatingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = services.rate(**data.validated_data)
+        return Response({"code": data.validated_data["code"], "satisfied": rating.satisfied}, status=201)
+
+
+urlpatterns = [
+    path("dossiers", DossierListCreate.as_view(), name="dossier-list"),
+    path("dossiers/<int:dossier_id>", DossierDetail.as_view(), name="dossier-detail"),
+    path("dossiers/<int:dossier_id>/actions", DossierActions.as_view(), name="dossier-actions"),
+    path("dossiers/<int:dossier_id>/events", DossierEvents.as_view(), name="dossier-events"),
+    path("lookup", Lookup.as_view(), name="lookup"),
+    path("ratings", Ratings.as_view(), name="ratings"),
+]

@@ -1,0 +1,140 @@
+"""Reads for dossiers. ``visible_dossiers`` is the one place that decides who sees what (contract §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from motcua.accounts.permissions import is_admin
+from motcua.accounts.roles import Role
+from motcua.core.errors import NotFound
+from motcua.dossiers.models import ControlSheetEntry, Dossier, DossierEvent
+
+
+def visible_dossiers(user: Any) -> QuerySet[Dossier]:
+    """Citizens their own; receivers what their agency received or holds; specialists and leaders what
+    their agency resolves or holds; supervisors everything under their agency; admins everything."""
+    qs = Dossier.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if is_admin(user):
+        return qs
+    role, agency_id = user.role, user.agency_id
+    if role == Role.CITIZEN:
+        return qs.filter(applicant_user_id=user.pk)
+    if agency_id is None:
+        return qs.none()
+    if role == Role.RECEIVER:
+        return qs.filter(Q(receiving_agency_id=agency_id) | Q(current_agency_id=agency_id))
+    if role in (Role.SPECIALIST, Role.LEADER):
+        return qs.filter(Q(resolving_agency_id=agency_id) | Q(current_agency_id=agency_id))
+    if role == Role.SUPERVISOR:
+        path = user.agency.path
+        return qs.filter(
+            Q(receiving_agency__path__startswith=path)
+            | Q(resolving_agency__path__startswith=path)
+            | Q(current_agency__path__startswith=path)
+        )
+    return qs.none()
+
+
+def _with_details(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return qs.select_related(
+        "procedure", "procedure_version", "receiving_agency", "resolving_agency", "current_agency"
+    ).prefetch_related("documents", "supplement_requests", "payments")
+
+
+def dossier_list(
+    user: Any,
+    *,
+    status: str | None = None,
+    agency_code: str | None = None,
+    overdue: bool | None = None,
+    procedure_code: str | None = None,
+) -> QuerySet[Dossier]:
+    qs = visible_dossiers(user)
+    if status:
+        qs = qs.filter(status=status)
+    if agency_code:
+        qs = qs.filter(
+            Q(receiving_agency__code=agency_code)
+            | Q(resolving_agency__code=agency_code)
+            | Q(current_agency__code=agency_code)
+        )
+    if procedure_code:
+        qs = qs.filter(procedure__code=procedure_code)
+    if overdue is not None:
+        running = Q(
+            resolved_at__isnull=True, closed_at__isnull=True, due_at__isnull=False, paused_at__isnull=True
+        )
+        late = running & Q(due_at__lt=timezone.now())
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return _with_details(qs).order_by("-submitted_at", "-id")
+
+
+def dossier_get(user: Any, dossier_id: int) -> Dossier:
+    found = _with_details(visible_dossiers(user).filter(pk=dossier_id)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def dossier_events(user: Any, dossier_id: int) -> QuerySet[DossierEvent]:
+    dossier = dossier_get(user, dossier_id)
+    return dossier.events.select_related("actor").order_by("at", "id")
+
+
+def dossier_for_forms(user: Any, dossier_id: int) -> Dossier:
+    """Everything the printed forms need, in a handful of queries."""
+    found = (
+        visible_dossiers(user)
+        .filter(pk=dossier_id)
+        .select_related(
+            "procedure",
+            "procedure_version",
+            "receiving_agency__parent",
+            "resolving_agency__parent",
+            "current_agency",
+        )
+        .prefetch_related(
+            "documents",
+            "supplement_requests",
+            "payments",
+            "procedure_version__required_documents",
+            Prefetch(
+                "control_sheet", queryset=ControlSheetEntry.objects.select_related("from_agency", "to_agency")
+            ),
+            "events",
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def lookup(*, code: str, id_number: str) -> Dossier:
+    """The public look-up. A wrong pair and an unknown code are the same 404."""
+    found = (
+        Dossier.objects.select_related("procedure_version")
+        .filter(code=code, applicant_id_number=id_number)
+        .only(
+            "code",
+            "status",
+            "received_at",
+            "due_at",
+            "original_due_at",
+            "resolved_at",
+            "returned_at",
+            "supplements_after_receipt",
+            "closed_at",
+            "procedure_version__name",
+            "paused_at",
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found

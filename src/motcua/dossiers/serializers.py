@@ -1,0 +1,260 @@
+"""Dossier API shapes (contract §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from motcua.dossiers import workflow
+from motcua.dossiers.models import Channel, Dossier
+
+
+class ApplicantSerializer(serializers.Serializer[None]):
+    kind = serializers.ChoiceField(choices=["individual", "organization"], default="individual")
+    full_name = serializers.CharField(max_length=200)
+    id_number = serializers.CharField(max_length=14)
+    phone = serializers.RegexField(
+        r"^\+?\d{8,15}$", max_length=20, required=False, allow_blank=True, default=""
+    )
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DocumentInSerializer(serializers.Serializer[None]):
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=2000)
+    file_id = serializers.UUIDField(required=False, allow_null=True, format="hex_verbose")
+
+
+class DossierCreateSerializer(serializers.Serializer[None]):
+    procedure_code = serializers.CharField(max_length=40)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    receiving_agency_code = serializers.CharField(
+        max_length=35, required=False, allow_null=True, allow_blank=True
+    )
+    applicant = ApplicantSerializer()
+    documents = DocumentInSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]
+
+
+class ItemsField(serializers.ListField):
+    child = serializers.CharField(max_length=2000)
+
+
+class ActionSerializer(serializers.Serializer[None]):
+    """One body for every action; each action reads the fields it needs (contract §5 table)."""
+
+    action = serializers.ChoiceField(choices=[a.value for a in workflow.Action])
+    items = ItemsField(required=False, max_length=100)
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    documents = DocumentInSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]
+    agency_code = serializers.CharField(max_length=35, required=False, allow_null=True, allow_blank=True)
+    step = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
+    amount_vnd = serializers.IntegerField(min_value=1, max_value=10**12, required=False)
+    method = serializers.ChoiceField(choices=["online", "counter", "post"], required=False)
+    reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    gateway = serializers.ChoiceField(choices=["national_portal", "local_gateway"], required=False)
+    new_due_at = serializers.DateTimeField(required=False)
+    outcome = serializers.ChoiceField(choices=["approved", "rejected"], required=False)
+    result_file_id = serializers.UUIDField(required=False, allow_null=True, format="hex_verbose")
+
+    REQUIRED = {
+        "request_supplement": ["items", "reason"],
+        "supplement": ["documents"],
+        "refuse": ["reason"],
+        "request_payment": ["amount_vnd"],
+        "pay": ["amount_vnd", "method"],
+        "extend": ["new_due_at", "reason"],
+        "resolve": ["outcome"],
+        "return_result": ["method"],
+        "withdraw": ["reason"],
+        "stop": ["reason"],
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        missing = [f for f in self.REQUIRED.get(attrs["action"], []) if f not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {f: [serializers.Field.default_error_messages["required"]] for f in missing}
+            )
+        return attrs
+
+
+def local(value: Any) -> str | None:
+    """ISO 8601 with the +07:00 offset (contract §2)."""
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat() if value else None
+
+
+class DossierSerializer(serializers.Serializer[Dossier]):
+    id = serializers.IntegerField()
+    code = serializers.CharField(allow_null=True)
+    procedure_code = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure_version.name")
+    procedure_version = serializers.IntegerField(source="procedure_version.number")
+    receiving_agency_code = serializers.CharField(source="receiving_agency.code")
+    resolving_agency_code = serializers.CharField(source="resolving_agency.code")
+    current_agency_code = serializers.CharField(source="current_agency.code")
+    channel = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.SerializerMethodField()
+    sync_code = serializers.SerializerMethodField()
+    applicant = serializers.SerializerMethodField()
+    submitted_at = serializers.SerializerMethodField()
+    received_at = serializers.SerializerMethodField()
+    due_at = serializers.SerializerMethodField()
+    original_due_at = serializers.SerializerMethodField()
+    resolved_at = serializers.SerializerMethodField()
+    returned_at = serializers.SerializerMethodField()
+    outcome = serializers.CharField(allow_null=True)
+    timeliness = serializers.SerializerMethodField()
+    clock_paused = serializers.SerializerMethodField()
+    current_step = serializers.CharField()
+    allowed_actions = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    supplement_requests = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_status_label(self, obj: Dossier) -> str:
+        labels = workflow.LABEL_EN if translation.get_language() == "en" else workflow.LABEL_VI
+        return labels[workflow.Status(obj.status)]
+
+    def get_sync_code(self, obj: Dossier) -> int:
+        return workflow.SYNC_CODE[workflow.Status(obj.status)]
+
+    @extend_schema_field(ApplicantSerializer)
+    def get_applicant(self, obj: Dossier) -> dict[str, str]:
+        return {
+            "kind": obj.applicant_kind,
+            "full_name": obj.applicant_name,
+            "id_number": obj.applicant_id_number,
+            "phone": obj.applicant_phone,
+            "email": obj.applicant_email,
+            "address": obj.applicant_address,
+        }
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_submitted_at(self, obj: Dossier) -> str | None:
+        return local(obj.submitted_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_received_at(self, obj: Dossier) -> str | None:
+        return local(obj.received_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_due_at(self, obj: Dossier) -> str | None:
+        return local(obj.due_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_original_due_at(self, obj: Dossier) -> str | None:
+        return local(obj.original_due_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_resolved_at(self, obj: Dossier) -> str | None:
+        return local(obj.resolved_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_returned_at(self, obj: Dossier) -> str | None:
+        return local(obj.returned_at)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[t.value for t in workflow.Timeliness], allow_null=True)
+    )
+    def get_timeliness(self, obj: Dossier) -> str | None:
+        return timeliness_of(obj)
+
+    def get_clock_paused(self, obj: Dossier) -> bool:
+        return obj.paused_at is not None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, obj: Dossier) -> list[str]:
+        return [a.value for a in workflow.allowed_actions(workflow.Status(obj.status))]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_documents(self, obj: Dossier) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": d.code,
+                "name": d.name,
+                "file_id": str(d.file_id) if d.file_id else None,
+                "digitized": d.digitized,
+                "reused": d.reused,
+                "from_warehouse": d.from_warehouse,
+                "added_at": local(d.added_at),
+                "supplemented": d.supplement_id is not None,
+            }
+            for d in obj.documents.all()
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_supplement_requests(self, obj: Dossier) -> list[dict[str, Any]]:
+        return [
+            {
+                "requested_at": local(s.requested_at),
+                "completed_at": local(s.completed_at),
+                "items": s.items,
+                "reason": s.reason,
+            }
+            for s in obj.supplement_requests.all()
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_payments(self, obj: Dossier) -> list[dict[str, Any]]:
+        return [
+            {
+                "amount_vnd": p.amount_vnd,
+                "requested_at": local(p.requested_at),
+                "paid_at": local(p.paid_at),
+                "method": p.method or None,
+                "reference": p.reference,
+            }
+            for p in obj.payments.all()
+        ]
+
+
+def timeliness_of(obj: Dossier) -> str | None:
+    value = workflow.timeliness(
+        status=workflow.Status(obj.status),
+        resolved_at=obj.resolved_at,
+        due_at=obj.due_at,
+        original_due_at=obj.original_due_at,
+        supplements_after_receipt=obj.supplements_after_receipt,
+        now=obj.paused_at or timezone.now(),  # a stopped clock is judged where it stopped
+        tz=ZoneInfo(settings.TIME_ZONE),
+    )
+    return value.value if value else None
+
+
+class EventSerializer(serializers.Serializer[Any]):
+    at = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField()
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    data = serializers.DictField()  # type: ignore[assignment]
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_at(self, obj: Any) -> str | None:
+        return local(obj.at)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, obj: Any) -> str | None:
+        return str(obj.actor) if obj.actor else None
+
+
+class LookupSerializer(serializers.Serializer[None]):
+    code = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(max_length=14)
+
+
+class RatingSerializer(serializers.Serializer[None]):
+    code = serializers.CharField(max_length=60)
+    id_number = serializers.CharField(max_length=14)
+    satisfied = serializers.BooleanField()
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")

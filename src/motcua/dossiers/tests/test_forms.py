@@ -1,0 +1,376 @@
+"""The printed forms 01–06 (Circular 03/2025/TT-VPCP) through the API, read back from the PDF."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from pypdf import PdfReader
+
+from motcua.conftest import error_of
+from motcua.dossiers.tests.conftest import World, applicant
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PROCEDURE = "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên"
+THU_HA = {"full_name": "Nguyễn Thị Thu Hà", "id_number": "079200000001", "email": "thuha@example.vn"}
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VN)
+
+
+def act(client: Any, dossier_id: int, action: str, **body: Any) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/dossiers/{dossier_id}/actions", {"action": action, **body}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def pdf_text(response: Any) -> str:
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def fonts_of(response: Any) -> set[str]:
+    reader = PdfReader(io.BytesIO(response.content))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def form(client: Any, dossier_id: int, name: str, **headers: str) -> Any:
+    return client.get(f"/api/v1/dossiers/{dossier_id}/forms/{name}", **headers)
+
+
+@pytest.fixture
+def named(world: World) -> World:
+    """Officers have names on paper."""
+    for user, name in (
+        (world.receiver, "Trần Văn Đức"),
+        (world.specialist, "Lê Thị Hồng Nhung"),
+        (world.leader, "Phạm Quốc Việt"),
+    ):
+        user.full_name = name
+        user.save(update_fields=["full_name"])
+    return world
+
+
+def online_received(world: World) -> int:
+    """H'Hen Niê submits online on Fri 20/11/2026 at 9:00; the desk receives it at 14:30."""
+    citizen = world.client(world.citizen)
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        created = citizen.post(
+            "/api/v1/dossiers",
+            {
+                "procedure_code": "1.000956",
+                "channel": "online",
+                "applicant": applicant(),
+                "documents": [
+                    {"code": "GDN", "name": "Giấy đề nghị đăng ký doanh nghiệp"},
+                    {"code": "DL", "name": "Điều lệ công ty"},
+                ],
+            },
+            format="json",
+        )
+    assert created.status_code == 201, created.json()
+    dossier_id: int = created.json()["id"]
+    with time_machine.travel(at(2026, 11, 20, 14, 30), tick=False):
+        act(world.client(world.receiver), dossier_id, "receive")
+    return dossier_id
+
+
+def counter_received(world: World, when: datetime, **changes: Any) -> dict[str, Any]:
+    with time_machine.travel(when, tick=False):
+        created = world.client(world.receiver).post(
+            "/api/v1/dossiers",
+            {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant(**changes)},
+            format="json",
+        )
+    assert created.status_code == 201, created.json()
+    body: dict[str, Any] = created.json()
+    return body
+
+
+@pytest.mark.django_db
+def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -> None:
+    dossier_id = online_received(named)
+    response = form(named.client(named.citizen), dossier_id, "receipt")
+    text = pdf_text(response)
+    assert response["Content-Disposition"] == 'inline; filename="mau-01-H15.TTPV-261120-0001.pdf"'
+    for expected in (
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK",
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH ĐẮK LẮK",
+        "Đắk Lắk, ngày 20 tháng 11 năm 2026",
+        "Mã hồ sơ: H15.TTPV-261120-0001",
+        "Tiếp nhận hồ sơ của: H'Hen Niê",
+        "066195012345",
+        PROCEDURE,
+        "Giấy đề nghị đăng ký doanh nghiệp",
+        "Điều lệ công ty",
+        "Số lượng hồ sơ: 01 (bộ)",
+        "Thời gian giải quyết hồ sơ theo quy định là: 03 ngày làm việc",
+        "Thời gian nhận hồ sơ: 14 giờ 30 phút, ngày 20/11/2026",
+        # 3 working days from Fri 14:30, over the weekend and the 24/11 holiday.
+        "Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 30 phút, ngày 26/11/2026",
+        "Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk",
+        "50.000 đồng",
+        "Quyển số: 261120, Số thứ tự: 0001",
+        "NGƯỜI NỘP HỒ SƠ",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ",
+        "Trần Văn Đức",
+        "http://127.0.0.1:8000/tra-cuu/?ma=H15.TTPV-261120-0001",
+    ):
+        assert expected in text, expected
+    # The vendored font, embedded, with nothing falling back to another face.
+    assert fonts_of(response) and all("Be-Vietnam-Pro" in f for f in fonts_of(response)), fonts_of(response)
+
+
+@pytest.mark.django_db
+def test_receipt_for_a_counter_dossier_and_the_public_url_setting(named: World, settings: Any) -> None:
+    settings.MOTCUA_PUBLIC_URL = "https://dichvucong.daklak.gov.vn"
+    d = counter_received(named, at(2026, 11, 20, 15, 30), **THU_HA)
+    text = pdf_text(form(named.client(named.receiver), d["id"], "receipt", HTTP_ACCEPT="application/pdf"))
+    assert "Tiếp nhận hồ sơ của: Nguyễn Thị Thu Hà" in text
+    assert "Không có giấy tờ kèm theo" in text
+    # After the 15:00 cut-off: counted from Mon 23 08:00 → Thu 26/11 17:00.
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 26/11/2026" in text
+    assert "https://dichvucong.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001" in text
+
+
+@pytest.mark.django_db
+def test_supplement_request_prints_the_latest_request_in_full(named: World) -> None:
+    dossier_id = online_received(named)
+    desk, specialist = named.client(named.receiver), named.client(named.specialist)
+    error = error_of(form(desk, dossier_id, "supplement"))
+    assert error["code"] == "form_not_available"
+    with time_machine.travel(at(2026, 11, 23, 8, 0), tick=False):
+        act(desk, dossier_id, "forward", step="Thẩm định hồ sơ")
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False):
+        act(
+            specialist,
+            dossier_id,
+            "request_supplement",
+            items=["Điều lệ công ty có chữ ký của các thành viên", "Bản sao giấy tờ pháp lý của chủ sở hữu"],
+            reason="Điều lệ nộp kèm chưa có chữ ký; thiếu giấy tờ pháp lý của cá nhân.",
+        )
+    text = pdf_text(form(desk, dossier_id, "supplement"))
+    for expected in (
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        "SỞ TÀI CHÍNH TỈNH ĐẮK LẮK",  # the department that asked
+        "Kính gửi: H'Hen Niê",
+        "H15.TTPV-261120-0001",
+        PROCEDURE,
+        "1. Điều lệ công ty có chữ ký của các thành viên",
+        "2. Bản sao giấy tờ pháp lý của chủ sở hữu",
+        "Điều lệ nộp kèm chưa có chữ ký; thiếu giấy tờ pháp lý của cá nhân.",
+        "hướng dẫn một lần, đầy đủ",
+        "Lê Thị Hồng Nhung",
+        "Đắk Lắk, ngày 23 tháng 11 năm 2026",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_refusal_states_the_reason(named: World) -> None:
+    d = counter_received(named, at(2026, 11, 20, 10, 0), **THU_HA)
+    desk = named.client(named.receiver)
+    assert error_of(form(desk, d["id"], "refusal"))["code"] == "form_not_available"
+    act(desk, d["id"], "refuse", reason="Thủ tục không thuộc thẩm quyền giải quyết của tỉnh.")
+    response = form(desk, d["id"], "refusal")
+    text = pdf_text(response)
+    assert response["Content-Disposition"] == 'inline; filename="mau-03-H15.TTPV-261120-0001.pdf"'
+    for expected in (
+        "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        "Tiếp nhận hồ sơ của: Nguyễn Thị Thu Hà",
+        PROCEDURE,
+        "thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
+        "Thủ tục không thuộc thẩm quyền giải quyết của tỉnh.",
+        "Trần Văn Đức",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_apology_after_an_extension(named: World) -> None:
+    d = counter_received(named, at(2026, 11, 25, 9, 0))
+    desk = named.client(named.receiver)
+    assert error_of(form(desk, d["id"], "apology"))["code"] == "form_not_available"
+    with time_machine.travel(at(2026, 11, 27, 9, 0), tick=False):
+        act(
+            desk,
+            d["id"],
+            "extend",
+            new_due_at="2026-12-10T17:00:00+07:00",
+            reason="Cần xác minh tại thực địa",
+        )
+    text = pdf_text(form(desk, d["id"], "apology"))
+    for expected in (
+        "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+        "SỞ TÀI CHÍNH TỈNH ĐẮK LẮK",
+        "Kính gửi: H'Hen Niê",
+        "H15.TTPV-261125-0001",
+        PROCEDURE,
+        "09 giờ 00 phút, ngày 30/11/2026",  # the first appointment
+        "Cần xác minh tại thực địa",
+        "17 giờ 00 phút, ngày 10/12/2026",  # the new one
+        "xin lỗi",
+        "THỦ TRƯỞNG CƠ QUAN",
+        "Đắk Lắk, ngày 27 tháng 11 năm 2026",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.django_db
+def test_stop_notice_for_a_stopped_and_a_withdrawn_dossier(named: World) -> None:
+    d = counter_received(named, at(2026, 11, 20, 10, 0), **THU_HA)
+    desk = named.client(named.receiver)
+    act(desk, d["id"], "forward", step="Thẩm định hồ sơ")
+    assert error_of(form(desk, d["id"], "stop"))["code"] == "form_not_available"
+    act(
+        named.client(named.specialist),
+        d["id"],
+        "stop",
+        reason="Có văn bản của cơ quan có thẩm quyền tạm dừng.",
+    )
+    text = pdf_text(form(desk, d["id"], "stop"))
+    for expected in (
+        "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        "Kính gửi: Nguyễn Thị Thu Hà",
+        "H15.TTPV-261120-0001",
+        PROCEDURE,
+        "Đang xử lý — Thẩm định hồ sơ",  # the stage it was stopped at
+        "Có văn bản của cơ quan có thẩm quyền tạm dừng.",
+    ):
+        assert expected in text, expected
+
+    mine = online_received(named)
+    act(named.client(named.citizen), mine, "withdraw", reason="Tôi muốn nộp lại hồ sơ khác")
+    text = pdf_text(form(named.client(named.citizen), mine, "stop"))
+    assert "Theo đề nghị rút hồ sơ của ông (bà)" in text
+    assert "Tôi muốn nộp lại hồ sơ khác" in text
+    assert "Kính gửi: H'Hen Niê" in text
+
+
+@pytest.mark.django_db
+def test_control_sheet_lists_every_hand_over(named: World) -> None:
+    dossier_id = online_received(named)
+    desk, specialist, leader = (named.client(u) for u in (named.receiver, named.specialist, named.leader))
+    with time_machine.travel(at(2026, 11, 23, 8, 0), tick=False):
+        act(desk, dossier_id, "forward", step="Thẩm định hồ sơ")
+    with time_machine.travel(at(2026, 11, 23, 11, 0), tick=False):
+        act(specialist, dossier_id, "forward", step="Phê duyệt")
+    with time_machine.travel(at(2026, 11, 23, 15, 0), tick=False):
+        act(leader, dossier_id, "resolve", outcome="approved", note="Cấp giấy chứng nhận")
+    with time_machine.travel(at(2026, 11, 25, 9, 0), tick=False):
+        act(desk, dossier_id, "return_result", method="counter")
+    response = form(named.client(named.supervisor), dossier_id, "control-sheet")
+    text = pdf_text(response)
+    assert response["Content-Disposition"] == 'inline; filename="mau-06-H15.TTPV-261120-0001.pdf"'
+    for expected in (
+        "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        "Mã hồ sơ: H15.TTPV-261120-0001",
+        "Chủ hồ sơ ông (bà): H'Hen Niê",
+        PROCEDURE,
+        "Thời gian nhận hồ sơ: 14 giờ 30 phút, ngày 20/11/2026",
+        "TÊN CƠ QUAN",
+        "THỜI GIAN GIAO, NHẬN HỒ SƠ",
+        "KẾT QUẢ GIẢI QUYẾT HỒ SƠ",
+        "GHI CHÚ",
+        "Người giao",
+        "Người nhận",
+        "Tiếp nhận hồ sơ",  # the first row: the one-stop desk's receipt
+        "08 giờ 00 phút, ngày 23/11/2026",
+        "11 giờ 00 phút, ngày 23/11/2026",
+        "15 giờ 00 phút, ngày 23/11/2026",
+        "09 giờ 00 phút, ngày 25/11/2026",
+        "Thẩm định hồ sơ",
+        "Phê duyệt",
+        "Trần Văn Đức",
+        "Lê Thị Hồng Nhung",
+        "Phạm Quốc Việt",
+        "Trước hạn",
+        "Trả kết quả",
+    ):
+        assert expected in text, expected
+    # Receipt, three hand-overs and the return: five numbered rows.
+    for n in range(1, 6):
+        assert f"{n}. Giao:" in text, n
+    assert "6. Giao:" not in text
+
+
+@pytest.mark.django_db
+def test_forms_that_do_not_apply_yet_are_409(named: World) -> None:
+    citizen = named.client(named.citizen)
+    created = citizen.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "1.000956", "channel": "online", "applicant": applicant()},
+        format="json",
+    ).json()
+    for name in ("receipt", "supplement", "refusal", "apology", "stop", "control-sheet"):
+        response = form(citizen, created["id"], name, HTTP_ACCEPT="application/pdf")
+        assert response.status_code == 409, name
+        assert response["Content-Type"] == "application/json"
+        assert error_of(response)["code"] == "form_not_available"
+
+
+@pytest.mark.django_db
+def test_who_cannot_see_the_dossier_gets_404_and_so_does_an_unknown_form(named: World) -> None:
+    dossier_id = online_received(named)
+    for user in (named.other_citizen, named.other_specialist):
+        response = form(named.client(user), dossier_id, "receipt")
+        assert response.status_code == 404
+        assert error_of(response)["code"] == "not_found"
+    assert form(named.client(named.citizen), dossier_id + 1000, "receipt").status_code == 404
+    unknown = form(named.client(named.citizen), dossier_id, "mau-07")
+    assert unknown.status_code == 404 and error_of(unknown)["code"] == "not_found"
+    anonymous = named.client(named.citizen)
+    anonymous.force_authenticate(None)
+    assert form(anonymous, dossier_id, "receipt").status_code == 401
+
+
+def test_dates_places_and_units_are_written_the_vietnamese_way() -> None:
+    from motcua.agencies.models import Agency
+    from motcua.dossiers.forms.render import clock, long_date, money, place_of
+
+    assert long_date(at(2026, 1, 5, 9, 0)) == "ngày 05 tháng 01 năm 2026"  # Decree 30/2020: leading zeros
+    assert long_date(at(2026, 11, 20, 9, 0)) == "ngày 20 tháng 11 năm 2026"
+    assert clock(datetime(2026, 11, 20, 7, 30, tzinfo=ZoneInfo("UTC"))) == "14 giờ 30 phút, ngày 20/11/2026"
+    assert money(1250000) == "1.250.000 đồng"
+    province = Agency(pk=1, code="H01", name="Ủy ban nhân dân thành phố Hà Nội", kind="province")
+    department = Agency(pk=2, code="H01.01", name="Sở Tư pháp", kind="department", parent=province)
+    assert place_of(department) == "Hà Nội"
+    assert place_of(Agency(code="G01", name="Bộ Tài chính", kind="ministry")) == "Bộ Tài chính"
+
+
+def test_forms_read_nothing_but_their_fonts_and_data_uris(tmp_path: Any) -> None:
+    from motcua.dossiers.forms.render import local_fetcher
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "a.woff2").write_bytes(b"font")
+    (tmp_path / "secret.txt").write_text("no")
+    fetcher = local_fetcher([fonts])
+    assert fetcher.fetch((fonts / "a.woff2").as_uri()) is not None
+    assert fetcher.fetch("data:text/plain,ok") is not None
+    for url in (
+        (tmp_path / "secret.txt").as_uri(),
+        (fonts / ".." / "secret.txt").as_uri(),
+        "http://example.vn/x",
+    ):
+        with pytest.raises(ValueError, match="Forms may not"):
+            fetcher.fetch(url)

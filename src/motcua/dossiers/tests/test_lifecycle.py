@@ -1,0 +1,303 @@
+"""The branches of contract §5 through the API, with the clock checked to the minute."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from motcua.conftest import error_of
+from motcua.dossiers.models import ControlSheetEntry, DossierEvent
+from motcua.dossiers.tests.conftest import CITIZEN_ID, World, applicant
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VN)
+
+
+def act(client: Any, dossier_id: int, action: str, expect: int = 200, **body: Any) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/dossiers/{dossier_id}/actions", {"action": action, **body}, format="json"
+    )
+    assert response.status_code == expect, response.json()
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_online_dossier_through_supplement_payment_and_return(world: World) -> None:
+    citizen, desk = world.client(world.citizen), world.client(world.receiver)
+    specialist, leader = world.client(world.specialist), world.client(world.leader)
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):  # a Friday
+        created = citizen.post(
+            "/api/v1/dossiers",
+            {
+                "procedure_code": "1.000956",
+                "channel": "online",
+                "applicant": applicant(),
+                "documents": [{"code": "GDN", "name": "Giấy đề nghị"}],
+            },
+            format="json",
+        )
+        assert created.status_code == 201, created.json()
+        dossier = created.json()
+        assert dossier["status"] == "submitted" and dossier["code"] is None
+        assert dossier["receiving_agency_code"] == "H15.TTPV"  # the centre serving Sở Tài chính
+        assert dossier["resolving_agency_code"] == "H15.STC"
+        assert dossier["timeliness"] is None
+    dossier_id = dossier["id"]
+    with time_machine.travel(at(2026, 11, 20, 14, 30), tick=False):
+        received = act(desk, dossier_id, "receive")
+    assert received["code"] == "H15.TTPV-261120-0001"
+    assert received["received_at"] == "2026-11-20T14:30:00+07:00"
+    # 3 working days = 24 working hours from Fri 14:30, skipping the weekend and the 24/11 holiday.
+    assert received["due_at"] == "2026-11-26T14:30:00+07:00"
+    assert received["original_due_at"] == received["due_at"]
+    with time_machine.travel(at(2026, 11, 23, 8, 0), tick=False):
+        act(desk, dossier_id, "forward", step="Thẩm định hồ sơ")
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False):  # Mon: 2 h of work done after receipt
+        paused = act(
+            specialist,
+            dossier_id,
+            "request_supplement",
+            items=["Điều lệ công ty"],
+            reason="Thiếu điều lệ công ty",
+        )
+    assert paused["status"] == "awaiting_supplement" and paused["clock_paused"] is True
+    with time_machine.travel(at(2026, 11, 27, 16, 0), tick=False):  # the applicant answers on Fri 16:00
+        resumed = act(
+            citizen, dossier_id, "supplement", documents=[{"code": "DL", "name": "Điều lệ công ty"}]
+        )
+    assert resumed["status"] == "processing" and resumed["clock_paused"] is False
+    # At the pause 19.5 working hours were left (Mon 23 10:00 → Thu 26 14:30: 6 h + Tue 24 off + 8 h + 5.5 h).
+    # Walked from Fri 27 16:00, no cut-off on a restart: 1 h Fri, 8 h Mon 30, 8 h Tue 1/12, 2.5 h Wed → 10:30.
+    assert resumed["due_at"] == "2026-12-02T10:30:00+07:00"
+    assert resumed["original_due_at"] == resumed["due_at"]
+    assert [d["code"] for d in resumed["documents"]] == ["GDN", "DL"]
+    assert resumed["documents"][1]["supplemented"] is True
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        act(specialist, dossier_id, "request_payment", amount_vnd=50000)
+    with time_machine.travel(at(2026, 11, 30, 10, 0), tick=False):
+        paid = act(citizen, dossier_id, "pay", amount_vnd=50000, method="online", reference="VNPAY-1")
+    assert paid["status"] == "processing" and paid["payments"][0]["paid_at"] == "2026-11-30T10:00:00+07:00"
+    # 17.5 h left at Mon 9:00; from Mon 10:00: 6 h Mon, 8 h Tue, 3.5 h Wed → Wed 2/12 11:30 (the hour is given back).
+    assert paid["due_at"] == "2026-12-02T11:30:00+07:00"
+    with time_machine.travel(at(2026, 11, 30, 11, 0), tick=False):
+        act(specialist, dossier_id, "forward", step="Phê duyệt")
+    with time_machine.travel(at(2026, 11, 30, 15, 0), tick=False):
+        resolved = act(leader, dossier_id, "resolve", outcome="approved", note="Cấp giấy chứng nhận")
+    assert resolved["status"] == "resolved" and resolved["timeliness"] == "early"
+    assert resolved["current_agency_code"] == "H15.TTPV"
+    # The result comes back to the desk; the department can no longer act on it.
+    act(specialist, dossier_id, "return_result", expect=403, method="counter")
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        returned = act(desk, dossier_id, "return_result", method="counter")
+    assert returned["status"] == "returned" and returned["status_label"] == "Đã trả kết quả"
+    events = DossierEvent.objects.filter(dossier_id=dossier_id).values_list(
+        "action", "from_status", "to_status"
+    )
+    assert list(events) == [
+        ("create", "", "submitted"),
+        ("receive", "submitted", "received"),
+        ("forward", "received", "processing"),
+        ("request_supplement", "processing", "awaiting_supplement"),
+        ("supplement", "awaiting_supplement", "processing"),
+        ("request_payment", "processing", "awaiting_payment"),
+        ("pay", "awaiting_payment", "processing"),
+        ("forward", "processing", "processing"),
+        ("resolve", "processing", "resolved"),
+        ("return_result", "resolved", "returned"),
+    ]
+    sheet = list(ControlSheetEntry.objects.filter(dossier_id=dossier_id).order_by("id"))
+    assert [(e.from_agency.code, e.to_agency.code, e.step) for e in sheet] == [
+        ("H15.TTPV", "H15.STC", "Thẩm định hồ sơ"),
+        ("H15.STC", "H15.STC", "Phê duyệt"),
+        ("H15.STC", "H15.TTPV", "Trả kết quả về Bộ phận một cửa"),
+    ]
+    assert all(e.completed_at is not None for e in sheet)
+    # Rating once, by code and ID number, no login.
+    anonymous = world.client(world.citizen)
+    anonymous.force_authenticate(None)
+    body = {"code": returned["code"], "id_number": CITIZEN_ID, "satisfied": True}
+    assert anonymous.post("/api/v1/ratings", body, format="json").status_code == 201
+    assert anonymous.post("/api/v1/ratings", body, format="json").status_code == 409
+
+
+@pytest.mark.django_db
+def test_counter_dossier_is_received_at_once_and_can_be_refused(world: World) -> None:
+    desk = world.client(world.receiver)
+    with time_machine.travel(at(2026, 11, 20, 15, 30), tick=False):  # after the 15:00 cut-off
+        created = desk.post(
+            "/api/v1/dossiers",
+            {
+                "procedure_code": "1.000956",
+                "channel": "counter",
+                "applicant": applicant(),
+            },
+            format="json",
+        ).json()
+    assert created["status"] == "received" and created["code"] == "H15.TTPV-261120-0001"
+    # Counting from Mon 23 08:00; 3 × 8 h over Mon 23, Wed 25, Thu 26 (Tue 24/11 is Vietnam Culture Day).
+    assert created["due_at"] == "2026-11-26T17:00:00+07:00"
+    refused = act(desk, created["id"], "refuse", reason="Không thuộc thẩm quyền")
+    assert refused["status"] == "refused" and refused["timeliness"] is None
+    error = error_of(
+        world.client(world.receiver).post(
+            f"/api/v1/dossiers/{created['id']}/actions", {"action": "forward"}, format="json"
+        )
+    )
+    assert error["code"] == "action_not_allowed"
+
+
+@pytest.mark.django_db
+def test_commune_procedure_is_resolved_by_the_commune_that_received_it(world: World) -> None:
+    desk = world.client(world.commune_receiver)
+    created = desk.post(
+        "/api/v1/dossiers",
+        {
+            "procedure_code": "1.001193",
+            "channel": "counter",
+            "applicant": applicant(),
+        },
+        format="json",
+    ).json()
+    assert created["receiving_agency_code"] == "H15.100.TTPV"
+    assert created["resolving_agency_code"] == "H15.100"
+    assert created["code"].startswith("H15.100.TTPV-")
+
+
+@pytest.mark.django_db
+def test_extension_once_before_the_due_date(world: World) -> None:
+    desk = world.client(world.receiver)
+    with time_machine.travel(at(2026, 11, 25, 9, 0), tick=False):
+        d = desk.post(
+            "/api/v1/dossiers",
+            {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant()},
+            format="json",
+        ).json()
+        act(desk, d["id"], "extend", expect=400, new_due_at="2026-11-20T10:00:00+07:00", reason="Quá khứ")
+        extended = act(desk, d["id"], "extend", new_due_at="2026-12-10T17:00:00+07:00", reason="Cần xác minh")
+        assert extended["due_at"] == "2026-12-10T17:00:00+07:00"
+        assert extended["original_due_at"] == "2026-11-30T09:00:00+07:00"
+        again = act(
+            desk, d["id"], "extend", expect=409, new_due_at="2026-12-20T17:00:00+07:00", reason="Lần hai"
+        )
+        assert error_of_body(again) == "already_extended"
+    with time_machine.travel(at(2026, 12, 11, 9, 0), tick=False):
+        late = desk.get(f"/api/v1/dossiers/{d['id']}").json()
+        assert late["timeliness"] == "overdue"
+
+
+def error_of_body(body: dict[str, Any]) -> str:
+    return body["error"]["code"]
+
+
+@pytest.mark.django_db
+def test_two_supplements_after_receipt_make_a_dossier_late(world: World) -> None:
+    desk = world.client(world.receiver)
+    d = desk.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant()},
+        format="json",
+    ).json()
+    for _round in range(2):
+        act(desk, d["id"], "request_supplement", items=["Điều lệ"], reason="Thiếu")
+        act(desk, d["id"], "supplement", documents=[{"code": "DL", "name": "Điều lệ"}])
+    act(desk, d["id"], "forward")
+    resolved = act(world.client(world.specialist), d["id"], "resolve", outcome="rejected")
+    assert resolved["timeliness"] == "late"
+
+
+@pytest.mark.django_db
+def test_who_may_see_and_act(world: World) -> None:
+    citizen = world.client(world.citizen)
+    d = citizen.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "1.000956", "channel": "online", "applicant": applicant()},
+        format="json",
+    ).json()
+    url = f"/api/v1/dossiers/{d['id']}"
+    assert world.client(world.other_citizen).get(url).status_code == 404
+    assert world.client(world.other_specialist).get(url).status_code == 404
+    assert world.client(world.receiver).get(url).status_code == 200
+    assert world.client(world.specialist).get(url).status_code == 200  # resolving agency
+    assert world.client(world.supervisor).get(url).status_code == 200
+    assert world.client(world.admin).get(url).status_code == 200
+    # The specialist sees it but it is at the desk: receiving it is the desk's job.
+    act(world.client(world.specialist), d["id"], "receive", expect=403)
+    act(world.client(world.other_citizen), d["id"], "withdraw", expect=404, reason="x")
+    act(citizen, d["id"], "receive", expect=403)
+    assert world.client(world.other_citizen).get("/api/v1/dossiers").json()["count"] == 0
+    assert citizen.get("/api/v1/dossiers").json()["count"] == 1
+    withdrawn = act(citizen, d["id"], "withdraw", reason="Nộp nhầm")
+    assert withdrawn["status"] == "withdrawn"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"applicant": applicant(id_number="12345")}, "applicant.id_number"),
+        ({"applicant": applicant(id_number="066495012345")}, "applicant.id_number"),  # born 2195
+        ({"applicant": applicant(full_name="x" * 200_000)}, "applicant.full_name"),
+        ({"applicant": applicant(full_name="a\x00b")}, "applicant.full_name"),
+        ({"applicant": applicant(phone="abc")}, "applicant.phone"),
+        ({"procedure_code": "9.999999"}, "procedure_code"),
+        ({"channel": "fax"}, "channel"),
+        (
+            {"documents": [{"code": "X", "name": "y", "file_id": "00000000-0000-0000-0000-000000000000"}]},
+            "documents.0.file_id",
+        ),
+    ],
+)
+def test_bad_submissions_write_nothing(world: World, body: dict[str, Any], field: str) -> None:
+    from motcua.dossiers.models import Dossier
+
+    full = {"procedure_code": "1.000956", "channel": "online", "applicant": applicant()} | body
+    response = world.client(world.citizen).post("/api/v1/dossiers", full, format="json")
+    assert response.status_code == 400, response.json()
+    assert field in error_of(response)["fields"], error_of(response)
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_channel_rules_and_idempotency(world: World) -> None:
+    citizen = world.client(world.citizen)
+    body = {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant()}
+    assert citizen.post("/api/v1/dossiers", body, format="json").status_code == 403
+    body["channel"] = "online"
+    first = citizen.post("/api/v1/dossiers", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    second = citizen.post("/api/v1/dossiers", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    other = citizen.post(
+        "/api/v1/dossiers", body | {"procedure_code": "1.001193"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert other.status_code == 409
+
+
+@pytest.mark.django_db
+def test_lookup_is_public_and_a_wrong_pair_looks_unknown(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    desk = world.client(world.receiver)
+    d = desk.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant()},
+        format="json",
+    ).json()
+    public = APIClient()
+    found = public.post("/api/v1/lookup", {"code": d["code"], "id_number": CITIZEN_ID}, format="json")
+    assert found.status_code == 200
+    assert found.json()["status"] == "received" and found.json()["timeliness"] == "on_track"
+    assert "applicant" not in found.json()
+    wrong = public.post("/api/v1/lookup", {"code": d["code"], "id_number": "079200000001"}, format="json")
+    unknown = public.post(
+        "/api/v1/lookup", {"code": "H15-000000-0000", "id_number": CITIZEN_ID}, format="json"
+    )
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.json() == unknown.json()

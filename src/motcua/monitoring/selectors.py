@@ -1,0 +1,638 @@
+"""Reads for monitoring: the Decision 766 index and the settlement report, from the roll-ups.
+
+A dossier counts for an agency when the agency resolving it is that agency or under it
+(``scope``; the materialised ``Agency.path`` makes it one prefix query). The index is over the
+dossiers received in the period, judged as they stand now (contract §5 timeliness: an unfinished
+dossier is on track or overdue now). The report follows contract §7 word for word: received in the
+period, carried over at its start, finished in it, pending at its end with overdue judged then.
+
+Sums come from ``DossierCount`` (whole months from the month rows, edge days from the day rows).
+Only whether an unfinished dossier is overdue *now* is asked of the dossier table, through the
+(status, due_at) index over the few dossiers still open; everything else is in the counts.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
+
+from motcua.agencies.models import Agency, AgencyKind
+from motcua.calendar.selectors import get_calendar
+from motcua.catalog.models import Level, ProcedureVersion, VersionStatus
+from motcua.dossiers.models import Dossier, Rating
+from motcua.dossiers.workflow import FINAL, Status
+from motcua.monitoring import index as engine
+from motcua.monitoring.index import Count as Measure
+from motcua.monitoring.index import NoSource
+from motcua.monitoring.models import DossierCount
+from motcua.monitoring.rollup import COUNT_COLUMNS, ensure_current
+
+OPEN_STATUSES = [str(s) for s in Status if s not in FINAL and s != Status.RESOLVED]
+
+REPORT_COLUMNS = [
+    "received_total",
+    "received_online",
+    "received_counter",
+    "received_post",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_total",
+    "pending_on_track",
+    "pending_overdue",
+    "refused",
+    "withdrawn",
+]
+
+NO_SOURCE = {
+    "e_certified_copy": "MotCua chưa quản lý dịch vụ chứng thực bản sao điện tử từ bản chính của các xã.",
+    "petition_on_time": "MotCua chưa tiếp nhận phản ánh, kiến nghị (PAKN): chưa có nguồn dữ liệu.",
+    "petition_satisfaction": "MotCua chưa tiếp nhận phản ánh, kiến nghị (PAKN): chưa có nguồn dữ liệu.",
+}
+
+
+def tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+# --- scope and periods --------------------------------------------------------------------------------
+
+
+def scope(agency: Agency) -> list[int]:
+    """The agencies whose resolved dossiers count for ``agency``: itself and everything under it."""
+    return list(Agency.objects.filter(path__startswith=agency.path).values_list("pk", flat=True))
+
+
+def _month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _next_month(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=pycalendar.monthrange(d.year, d.month)[1])
+
+
+def period_q(start: date, end: date) -> Q:
+    """Buckets covering the days start..end (inclusive): whole months by month, the rest by day."""
+    first_full = start if start.day == 1 else _next_month(start)
+    last_full = _month_start(end) if end == _month_end(end) else _month_start(end) - timedelta(days=1)
+    last_full = _month_start(last_full)
+    if first_full > end or last_full < first_full or _month_end(last_full) > end:
+        return Q(span="d", day__gte=start, day__lte=end)
+    q = Q(span="m", day__gte=first_full, day__lte=last_full)
+    if start < first_full:
+        q |= Q(span="d", day__gte=start, day__lt=first_full)
+    after = _next_month(last_full)
+    if after <= end:
+        q |= Q(span="d", day__gte=after, day__lte=end)
+    return q
+
+
+def before_q(x: date) -> Q:
+    """Buckets of every day before ``x``."""
+    month = _month_start(x)
+    return Q(span="m", day__lt=month) | Q(span="d", day__gte=month, day__lt=x)
+
+
+def _sums(
+    ids: list[int], q: Q, by: Iterable[str], columns: Iterable[str]
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    by = list(by)
+    columns = list(columns)
+    qs = DossierCount.objects.filter(agency_id__in=ids).filter(q)
+    if not by:
+        total = qs.aggregate(**{f"s_{c}": Sum(c) for c in columns})
+        return {(): {c: total[f"s_{c}"] or 0 for c in columns}}
+    rows = qs.values(*by).annotate(**{f"s_{c}": Sum(c) for c in columns}).order_by()
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for row in rows:
+        out[tuple(row[b] for b in by)] = {c: row[f"s_{c}"] or 0 for c in columns}
+    return out
+
+
+def _fold(
+    sums: Mapping[tuple[Any, ...], Mapping[str, int]], key: Callable[[tuple[Any, ...]], Hashable]
+) -> dict[Hashable, dict[str, int]]:
+    out: dict[Hashable, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for k, values in sums.items():
+        target = out[key(k)]
+        for c, v in values.items():
+            target[c] += v
+    return out
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = tz()
+    return (
+        datetime.combine(start, time(0), tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
+    )
+
+
+def _overdue_now(
+    ids: list[int], now: datetime, *, received: tuple[datetime, datetime] | None, report: bool
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Unfinished dossiers overdue now (timeliness "overdue"; a paused clock judged where it stopped),
+    per (agency, procedure): (overdue, overdue and not rated unsatisfied)."""
+    qs = Dossier.objects.filter(
+        resolving_agency_id__in=ids,
+        status__in=OPEN_STATUSES,
+        resolved_at__isnull=True,
+        received_at__isnull=False,
+        due_at__lt=now,
+    ).filter(Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
+    if received is not None:
+        qs = qs.filter(received_at__gte=received[0], received_at__lt=received[1])
+    if report:
+        qs = qs.filter(closed_at__isnull=True)
+    unsatisfied = Exists(Rating.objects.filter(dossier=OuterRef("pk"), satisfied=False))
+    rows = (
+        qs.values("resolving_agency_id", "procedure_id")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=~Q(unsatisfied)))
+        .order_by()
+    )
+    return {(r["resolving_agency_id"], r["procedure_id"]): (r["n"], r["ok"]) for r in rows}
+
+
+# --- catalog facts (transparency and the per-procedure indicators) ------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogVersion:
+    procedure_id: int
+    agency_id: int
+    commune_wide: bool  # a commune-level procedure every commune resolves
+    current: bool
+    fee: bool
+    individual: bool
+    complete: bool
+    decision_date: date | None
+    effective_date: date | None
+    published_date: date | None
+
+
+def catalog_versions(ids: list[int], *, has_commune: bool) -> list[CatalogVersion]:
+    communes = has_commune
+    wide = Q(level=Level.COMMUNE, agency__kind=AgencyKind.COMMUNE)
+    scope_q = Q(agency_id__in=ids) | wide if communes else Q(agency_id__in=ids)
+    rows = (
+        ProcedureVersion.objects.filter(scope_q)
+        .exclude(status=VersionStatus.DRAFT)
+        .annotate(n_docs=Count("required_documents", distinct=True), n_steps=Count("steps", distinct=True))
+        .values(
+            "procedure_id",
+            "agency_id",
+            "level",
+            "agency__kind",
+            "status",
+            "fee_vnd",
+            "applicant_types",
+            "name",
+            "processing_time_value",
+            "n_docs",
+            "n_steps",
+            "decision_date",
+            "effective_date",
+            "published_date",
+        )
+    )
+    return [
+        CatalogVersion(
+            procedure_id=r["procedure_id"],
+            agency_id=r["agency_id"],
+            commune_wide=r["level"] == Level.COMMUNE and r["agency__kind"] == AgencyKind.COMMUNE,
+            current=r["status"] == VersionStatus.CURRENT,
+            fee=r["fee_vnd"] > 0,
+            individual="individual" in (r["applicant_types"] or []),
+            complete=bool(
+                r["name"]
+                and r["n_docs"]
+                and r["n_steps"]
+                and r["processing_time_value"]
+                and r["applicant_types"]
+                and r["agency_id"]
+            ),
+            decision_date=r["decision_date"],
+            effective_date=r["effective_date"],
+            published_date=r["published_date"],
+        )
+        for r in rows
+    ]
+
+
+def _nth_working_day(d: date, n: int, step: int) -> date:
+    cal = get_calendar()
+    while n > 0:
+        d += timedelta(days=step)
+        if cal.is_working_day(d):
+            n -= 1
+    return d
+
+
+def _publication_rules(agency: Agency) -> tuple[int, int]:
+    """Working days before the effective date a decision is due, and after it publication is due."""
+    return (20, 10) if agency.kind == AgencyKind.MINISTRY else (5, 5)
+
+
+def _transparency(
+    versions: list[CatalogVersion], start: date, end: date, agency: Agency
+) -> dict[str, engine.Measure]:
+    before, within = _publication_rules(agency)
+    publish: dict[int, bool] = {}
+    update: dict[int, bool] = {}
+    for v in versions:
+        if v.decision_date is None or not start <= v.decision_date <= end:
+            continue
+        on_time = v.effective_date is not None and v.decision_date <= _nth_working_day(
+            v.effective_date, before, -1
+        )
+        publish[v.procedure_id] = publish.get(v.procedure_id, True) and on_time
+        updated = v.published_date is not None and v.published_date <= _nth_working_day(
+            v.decision_date, within, 1
+        )
+        update[v.procedure_id] = update.get(v.procedure_id, True) and updated
+    current = {v.procedure_id: v.complete for v in versions if v.current}
+    return {
+        "publish_on_time": Measure(sum(publish.values()), len(publish)),
+        "public_update_on_time": Measure(sum(update.values()), len(update)),
+        "public_content_full": Measure(sum(current.values()), len(current)),
+    }
+
+
+# --- the index ---------------------------------------------------------------------------------------
+
+_INDEX_COLUMNS = [c for c in COUNT_COLUMNS if c not in ("ended", "due", "due_ended")]
+
+
+@dataclass
+class _Slice:
+    """Everything one unit's index needs, folded from the per (agency, procedure) sums."""
+
+    sums: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_procedure: dict[int, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    overdue: int = 0
+    overdue_ok: int = 0
+
+    def add(self, procedure_id: int, values: Mapping[str, int]) -> None:
+        for c, v in values.items():
+            self.sums[c] += v
+            self.by_procedure[procedure_id][c] += v
+
+
+def _measures(
+    s: _Slice,
+    versions: list[CatalogVersion],
+    ids: set[int],
+    has_commune: bool,
+    prior_received: int,
+    start: date,
+    end: date,
+    agency: Agency,
+) -> dict[str, engine.Measure]:
+    t = s.sums
+    received = t["received"]
+    m: dict[str, engine.Measure] = {code: NoSource(reason) for code, reason in NO_SOURCE.items()}
+    mine = [v for v in versions if v.agency_id in ids or (v.commune_wide and has_commune)]
+    m |= _transparency(mine, start, end, agency)
+    sync_den = received
+    if received == 0 and prior_received:
+        days = (end - start).days + 1
+        year_days = 366 if pycalendar.isleap(start.year - 1) else 365
+        sync_den = max(1, round(prior_received * min(days, year_days) / year_days))
+    m["dossier_sync"] = Measure(t["synced"], sync_den)
+    on_track = t["open_timed"] - s.overdue
+    m["on_time"] = Measure(
+        t["early"] + t["on_time"] + on_track, t["early"] + t["on_time"] + t["late"] + t["open_timed"]
+    )
+    m["full_process_online"] = Measure(t["full_online"], t["full_eligible"])
+    m["e_result"] = Measure(t["e_result_doc"], t["result_doc"])
+    m["digitized"] = Measure(t["digitized"], received)
+    m["reused_data"] = Measure(t["reused"], received)
+    m["warehouse_shared"] = Measure(t["warehouse"], received)
+    m["population_data_dossiers"] = Measure(t["population"], received)
+    current = {v.procedure_id: v for v in mine if v.current}
+    individual = [p for p, v in current.items() if v.individual]
+    fee = [p for p, v in current.items() if v.fee]
+
+    def has(p: int, column: str) -> bool:
+        return s.by_procedure.get(p, {}).get(column, 0) > 0
+
+    m["population_data_procedures"] = Measure(sum(has(p, "population") for p in individual), len(individual))
+    m["online_paid"] = Measure(t["paid_online"], t["with_fee"])
+    m["procedures_with_online_payment"] = Measure(sum(has(p, "paid_online") for p in fee), len(fee))
+    m["fee_procedures_with_dossiers"] = Measure(sum(has(p, "received") for p in fee), len(fee))
+    m["dossier_satisfaction"] = Measure(received - t["dissatisfied"] - s.overdue_ok, received)
+    return m
+
+
+@dataclass(frozen=True)
+class UnitIndex:
+    agency: Agency
+    result: engine.IndexResult
+    received: int
+
+
+def service_index(
+    agency: Agency,
+    start: date,
+    end: date,
+    *,
+    now: datetime | None = None,
+    units: bool = False,
+    refresh: bool = True,
+) -> tuple[UnitIndex, list[UnitIndex]]:
+    """The index of ``agency`` (and, with ``units``, of each agency directly under it) over the
+    dossiers received from ``start`` to ``end``."""
+    if refresh:
+        ensure_current()
+    now = now or timezone.now()
+    agencies = {a.pk: a for a in Agency.objects.filter(path__startswith=agency.path)}
+    ids = list(agencies)
+    sums = _sums(ids, period_q(start, end), ["agency_id", "procedure_id"], _INDEX_COLUMNS)
+    overdue = _overdue_now(ids, now, received=_bounds(start, end), report=False)
+    prior_cache: list[dict[tuple[Any, ...], dict[str, int]]] = []
+
+    def prior() -> dict[tuple[Any, ...], dict[str, int]]:
+        """Last year's intake, only wanted when a unit received nothing (dossier_sync)."""
+        if not prior_cache:
+            last_year = period_q(date(start.year - 1, 1, 1), date(start.year - 1, 12, 31))
+            prior_cache.append(_sums(ids, last_year, ["agency_id"], ["received"]))
+        return prior_cache[0]
+
+    versions = catalog_versions(ids, has_commune=any(a.kind == AgencyKind.COMMUNE for a in agencies.values()))
+    ruleset = engine.ruleset_for(start.year)
+
+    def compute(unit: Agency, unit_ids: set[int]) -> UnitIndex:
+        s = _Slice()
+        for (agency_id, procedure_id), values in sums.items():
+            if agency_id in unit_ids:
+                s.add(procedure_id, values)
+        for (agency_id, _p), (n, ok) in overdue.items():
+            if agency_id in unit_ids:
+                s.overdue += n
+                s.overdue_ok += ok
+        has_commune = any(agencies[i].kind == AgencyKind.COMMUNE for i in unit_ids if i in agencies)
+        prior_received = (
+            sum(v["received"] for (a,), v in prior().items() if a in unit_ids)
+            if not s.sums["received"]
+            else 0
+        )
+        measures = _measures(s, versions, unit_ids, has_commune, prior_received, start, end, unit)
+        return UnitIndex(unit, engine.score(measures, ruleset), s.sums["received"])
+
+    whole = compute(agency, set(ids))
+    children: list[UnitIndex] = []
+    if units:
+        for child in sorted((a for a in agencies.values() if a.parent_id == agency.pk), key=lambda a: a.path):
+            child_ids = {i for i, a in agencies.items() if a.path.startswith(child.path)}
+            children.append(compute(child, child_ids))
+    return whole, children
+
+
+# --- the settlement report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    key: str
+    label: str
+    values: dict[str, int]
+
+
+_PERIOD_COLUMNS = [
+    "received",
+    "received_online",
+    "received_counter",
+    "received_post",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "withdrawn",
+    "ended",
+    "due",
+    "due_ended",
+]
+_BALANCE_COLUMNS = ["received", "ended", "due", "due_ended"]
+
+
+def _row(period: Mapping[str, int], before: Mapping[str, int], overdue_live: int | None) -> dict[str, int]:
+    """One report row from the sums in the period and before it. Open at an instant X is
+    received before X minus ended before X; overdue at X is due before X minus (due and ended)
+    before X — or, when the period reaches now, the live count."""
+    carried = before.get("received", 0) - before.get("ended", 0)
+    pending = carried + period.get("received", 0) - period.get("ended", 0)
+    if overdue_live is None:
+        overdue = (before.get("due", 0) + period.get("due", 0)) - (
+            before.get("due_ended", 0) + period.get("due_ended", 0)
+        )
+    else:
+        overdue = overdue_live
+    return {
+        "received_total": period.get("received", 0),
+        "received_online": period.get("received_online", 0),
+        "received_counter": period.get("received_counter", 0),
+        "received_post": period.get("received_post", 0),
+        "carried_over": carried,
+        "resolved_total": period.get("resolved", 0),
+        "resolved_early": period.get("resolved_early", 0),
+        "resolved_on_time": period.get("resolved_on_time", 0),
+        "resolved_late": period.get("resolved_late", 0),
+        "pending_total": pending,
+        "pending_on_track": pending - overdue,
+        "pending_overdue": overdue,
+        "refused": period.get("refused", 0),
+        "withdrawn": period.get("withdrawn", 0),
+    }
+
+
+def settlement_report(
+    agency: Agency,
+    start: date,
+    end: date,
+    group_by: str,
+    *,
+    now: datetime | None = None,
+    refresh: bool = True,
+) -> tuple[list[ReportRow], dict[str, int]]:
+    """Rows per agency directly under ``agency`` (and itself), per procedure, or per month."""
+    if refresh:
+        ensure_current()
+    now = now or timezone.now()
+    today = now.astimezone(tz()).date()
+    ids = scope(agency)
+    live = end >= today  # pending is judged at the end of the period, or now if that is later
+
+    if group_by == "month":
+        rows = []
+        period = _fold(
+            _sums(ids, period_q(start, end), ["span", "day"], _PERIOD_COLUMNS), lambda k: _month_start(k[1])
+        )
+        running = _fold(_sums(ids, before_q(start), [], _BALANCE_COLUMNS), lambda k: "all").get("all", {})
+        running = dict(running)
+        month = _month_start(start)
+        last = _month_start(min(end, today)) if start <= today else _month_start(start)
+        while month <= last:
+            p = period.get(month, {})
+            is_live = live and month == _month_start(today)
+            overdue_live = (
+                sum(n for n, _ok in _overdue_now(ids, now, received=None, report=True).values())
+                if is_live
+                else None
+            )
+            values = _row(p, running, overdue_live)
+            rows.append(ReportRow(f"{month:%Y-%m}", f"{month:%m/%Y}", values))
+            for c in _BALANCE_COLUMNS:
+                running[c] = running.get(c, 0) + p.get(c, 0)
+            month = _next_month(month)
+        return rows, _total(rows, first=rows[0].values if rows else None)
+
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids)}
+    if group_by == "agency":
+        children = {a.pk: a for a in agencies.values() if a.parent_id == agency.pk}
+
+        def unit_of(agency_id: int) -> Agency:
+            a = agencies[agency_id]
+            for child in children.values():
+                if a.path.startswith(child.path):
+                    return child
+            return agency
+
+        def key(k: tuple[Any, ...]) -> Hashable:
+            return unit_of(k[0]).pk
+
+        labels: dict[Hashable, tuple[str, str]] = {a.pk: (a.code, a.name) for a in agencies.values()}
+    else:
+        from motcua.catalog.models import Procedure
+
+        def key(k: tuple[Any, ...]) -> Hashable:
+            return k[1]
+
+        labels = {}
+        names = dict(
+            ProcedureVersion.objects.filter(status=VersionStatus.CURRENT).values_list("procedure_id", "name")
+        )
+        for pk, code in Procedure.objects.values_list("pk", "code"):
+            labels[pk] = (code, names.get(pk, code))
+
+    by = ["agency_id", "procedure_id"]
+    period = _fold(_sums(ids, period_q(start, end), by, _PERIOD_COLUMNS), key)
+    before = _fold(_sums(ids, before_q(start), by, _BALANCE_COLUMNS), key)
+    overdue: dict[Hashable, int] = defaultdict(int)
+    if live:
+        for pair, (n, _ok) in _overdue_now(ids, now, received=None, report=True).items():
+            overdue[key(pair)] += n
+    groups: list[Hashable] = sorted(set(period) | set(before), key=lambda g: labels.get(g, (str(g), ""))[0])
+    rows = []
+    for group in groups:
+        values = _row(period.get(group, {}), before.get(group, {}), overdue.get(group, 0) if live else None)
+        if not any(values.values()):
+            continue
+        code, name = labels.get(group, (str(group), str(group)))
+        rows.append(ReportRow(code, name, values))
+    return rows, _total(rows)
+
+
+def _total(rows: list[ReportRow], first: Mapping[str, int] | None = None) -> dict[str, int]:
+    total = {c: sum(r.values[c] for r in rows) for c in REPORT_COLUMNS}
+    if first is not None and rows:  # by month: the balances are the period's, not a sum of months
+        total["carried_over"] = rows[0].values["carried_over"]
+        for c in ("pending_total", "pending_on_track", "pending_overdue"):
+            total[c] = rows[-1].values[c]
+    return total
+
+
+# --- payloads (contract §7), shared by the API and the dashboard ------------------------------------
+
+
+def _num(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def index_payload(unit: UnitIndex, start: date, end: date) -> dict[str, Any]:
+    result = unit.result
+    return {
+        "agency": unit.agency.code,
+        "agency_name": unit.agency.name,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "total": _num(result.total),
+        "band": result.band.name if result.band else None,
+        "band_code": result.band.code if result.band else None,
+        "partial_total": _num(engine.partial_total(result)),
+        "ruleset": result.ruleset.year,
+        "received": unit.received,
+        "groups": [
+            {
+                "code": g.code,
+                "name": g.name,
+                "max_points": _num(g.max_points),
+                "score": _num(g.score),
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "name": i.name,
+                        "max_points": _num(i.max_points),
+                        "score": _num(i.score),
+                        "numerator": i.numerator,
+                        "denominator": i.denominator,
+                        "ratio": _num(i.ratio),
+                        "reason": i.reason or None,
+                    }
+                    for i in g.indicators
+                ],
+            }
+            for g in result.groups
+        ],
+    }
+
+
+def report_payload(
+    agency: Agency, start: date, end: date, group_by: str, rows: list[ReportRow], total: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "agency": agency.code,
+        "agency_name": agency.name,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "group_by": group_by,
+        "columns": REPORT_COLUMNS,
+        "rows": [{"key": r.key, "label": r.label, **r.values} for r in rows],
+        "total": total,
+    }
+
+
+def overdue_list(agency: Agency, *, limit: int, now: datetime | None = None) -> list[Dossier]:
+    """The unfinished dossiers overdue now under ``agency``, the longest overdue first."""
+    now = now or timezone.now()
+    return list(
+        Dossier.objects.filter(
+            resolving_agency_id__in=scope(agency),
+            status__in=OPEN_STATUSES,
+            resolved_at__isnull=True,
+            closed_at__isnull=True,
+            received_at__isnull=False,
+            due_at__lt=now,
+        )
+        .filter(Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
+        .select_related("procedure_version", "resolving_agency", "current_agency")
+        .order_by("due_at")[:limit]
+    )

@@ -1,0 +1,113 @@
+"""The dashboard page, the generator's proportions and codes, and the commands."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from motcua.accounts.models import User
+from motcua.dossiers import generator
+from motcua.dossiers.models import DailySerial, Dossier
+from motcua.monitoring.models import DossierCount
+
+NOW = datetime(2026, 10, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    call_command("demo-data", stdout=io.StringIO())
+
+
+def test_generator_is_realistic_and_continues_serials(demo: None) -> None:
+    report = generator.generate(count=3000, year=2026, seed=5, now=NOW)
+    assert report.dossiers == Dossier.objects.count() == 3000
+    dossiers = list(Dossier.objects.all())
+    channels = Counter(d.channel for d in dossiers)
+    assert 0.5 < channels["online"] / 3000 < 0.8
+    assert all(d.submitted_at <= NOW and (d.received_at is None or d.received_at <= NOW) for d in dossiers)
+    finished = [d for d in dossiers if d.resolved_at]
+    late = [d for d in finished if d.resolved_at > d.original_due_at or d.supplements_after_receipt > 1]
+    assert 0.03 < len(late) / len(finished) < 0.09
+    supplemented = sum(d.supplements_after_receipt > 0 for d in dossiers)
+    assert 0.05 < supplemented / 3000 < 0.15
+    # Codes {agency}-{YYMMDD}-{NNNN}: unique, and DailySerial holds the last one of each day.
+    codes = [d.code for d in dossiers if d.code]
+    assert len(codes) == len(set(codes))
+    last: dict[tuple[str, str], int] = {}
+    for code in codes:
+        m = re.fullmatch(r"(.+)-(\d{6})-(\d{4,})", code)
+        assert m, code
+        key = (m.group(1), m.group(2))
+        last[key] = max(last.get(key, 0), int(m.group(3)))
+    serials = {
+        (s.agency.code, f"{s.day:%y%m%d}"): s.last for s in DailySerial.objects.select_related("agency")
+    }
+    assert serials == last
+    # Deterministic for a seed, and a second run continues the serials.
+    generator.generate(count=200, year=2026, seed=5, now=NOW)
+    codes_again = list(Dossier.objects.exclude(code=None).values_list("code", flat=True))
+    assert len(codes_again) == len(set(codes_again))
+
+
+def test_generator_is_deterministic(demo: None) -> None:
+    generator.generate(count=300, year=2026, seed=11, now=NOW)
+    first = list(Dossier.objects.order_by("id").values_list("code", "channel", "status", "received_at"))
+    Dossier.objects.all().delete()
+    DailySerial.objects.all().delete()
+    generator.generate(count=300, year=2026, seed=11, now=NOW)
+    assert (
+        list(Dossier.objects.order_by("id").values_list("code", "channel", "status", "received_at")) == first
+    )
+
+
+def test_commands(demo: None) -> None:
+    out = io.StringIO()
+    call_command("generate-dossiers", "--count", "200", "--year", "2026", stdout=out)
+    assert "200 dossiers" in out.getvalue() and "Roll-ups" in out.getvalue()
+    assert DossierCount.objects.exists()
+    out = io.StringIO()
+    call_command("rollup", "--rebuild", stdout=out)
+    assert "rebuilt" in out.getvalue()
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_dashboard(demo: None) -> None:
+    generator.generate(count=800, year=2026, seed=2)
+    response = _client("giamsat").get("/dieu-hanh/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ủy ban nhân dân tỉnh Đắk Lắk" in html
+    assert "vendor/chartjs/chart.umd.min.js" in html and "monitoring/dashboard.js" in html
+    assert 'id="mn-chart-data"' in html
+    assert "Xếp hạng" in html and "Hồ sơ đang quá hạn" in html
+    assert "format=xlsx" in html
+    # No inline script beyond the JSON data island (CSP).
+    for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+        attrs, body = script
+        assert "src=" in attrs or 'type="application/json"' in attrs or not body.strip(), attrs
+    # A leader sees their commune; filters by agency and period.
+    response = _client("lanhdao").get("/dieu-hanh/", {"from": "2026-03-01", "to": "2026-03-31"})
+    assert response.status_code == 200
+    assert "Ủy ban nhân dân phường Buôn Ma Thuột" in response.content.decode()
+    # A request outside one's agency falls back to it, with the reason shown.
+    response = _client("lanhdao").get("/dieu-hanh/", {"agency": "H15"})
+    assert response.status_code == 200
+
+
+def test_dashboard_access(demo: None) -> None:
+    response = Client().get("/dieu-hanh/")
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert _client("congdan").get("/dieu-hanh/").status_code == 403

@@ -1,0 +1,167 @@
+"""The dashboard for leaders and supervisors (/dieu-hanh/): the index by group with its band, the
+ranking of the units under the agency, the monthly trend, the overdue list, and exports.
+
+Figures come from the roll-ups (``selectors``); the page parses the filters, asks, and renders.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from motcua.accounts.permissions import is_admin
+from motcua.agencies.models import Agency, AgencyKind
+from motcua.core.errors import Forbidden, InvalidInput
+from motcua.monitoring import index as engine
+from motcua.monitoring import selectors, services
+from motcua.monitoring.rollup import ensure_current
+
+OVERDUE_LIMIT = 50
+
+
+def _dossier_url(dossier_id: int) -> str:
+    try:
+        return reverse("backoffice:dossier", args=[dossier_id])
+    except NoReverseMatch:
+        return f"/api/v1/dossiers/{dossier_id}"
+
+
+def _choices(user: Any) -> list[Agency]:
+    qs = Agency.objects.exclude(kind=AgencyKind.CENTRE).order_by("path")
+    if not is_admin(user):
+        qs = qs.filter(path__startswith=user.agency.path)
+    return list(qs)
+
+
+def _unit_row(unit: selectors.UnitIndex) -> dict[str, Any]:
+    result = unit.result
+    available = sum(
+        (
+            min(g.max_points, sum((i.max_points for i in g.indicators if i.score is not None), Decimal(0)))
+            for g in result.groups
+        ),
+        Decimal(0),
+    )
+    partial = engine.partial_total(result)
+    return {
+        "agency": unit.agency,
+        "received": unit.received,
+        "total": result.total,
+        "band": result.band,
+        "partial": partial,
+        "available": available,
+        "share": (partial / available * 100) if available else None,
+        "groups": {g.code: g.score for g in result.groups},
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not services.may_monitor(user):
+        raise PermissionDenied
+    try:
+        query = services.parse(user, request.GET)
+        error = ""
+    except (InvalidInput, Forbidden) as exc:
+        today = timezone.localdate()
+        home = services.home_agency(user)
+        if home is None:
+            raise PermissionDenied from exc
+        query = services.Query(home, today.replace(month=1, day=1), today)
+        error = str(exc.message) if not exc.fields else " ".join(m for ms in exc.fields.values() for m in ms)
+    ensure_current()
+    whole, units = selectors.service_index(query.agency, query.start, query.end, units=True, refresh=False)
+    months, _total = selectors.settlement_report(query.agency, query.start, query.end, "month", refresh=False)
+    rows = [_unit_row(u) for u in units if u.received]  # a unit with no dossier has nothing to rank
+    idle = [u.agency for u in units if not u.received and u.agency.kind != AgencyKind.CENTRE]
+    rows.sort(key=lambda r: (-(r["share"] or Decimal(-1)), r["agency"].code))
+    departments = [r for r in rows if r["agency"].kind != AgencyKind.COMMUNE]
+    communes = [r for r in rows if r["agency"].kind == AgencyKind.COMMUNE]
+    overdue = selectors.overdue_list(query.agency, limit=OVERDUE_LIMIT)
+    params = {"agency": query.agency.code, "from": query.start.isoformat(), "to": query.end.isoformat()}
+    payload = selectors.index_payload(whole, query.start, query.end)
+    chart = {
+        "groups": [
+            {
+                "name": g["name"],
+                "score": g["score"],
+                "max": g["max_points"],
+                "partial": sum(i["score"] or 0 for i in g["indicators"]),
+            }
+            for g in payload["groups"]
+        ],
+        "months": [
+            {
+                "label": m.label,
+                "online": m.values["received_online"],
+                "counter": m.values["received_counter"],
+                "post": m.values["received_post"],
+                "resolved": m.values["resolved_total"],
+                "on_time": m.values["resolved_early"] + m.values["resolved_on_time"],
+                "late": m.values["resolved_late"],
+            }
+            for m in months
+        ],
+    }
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "query": query,
+            "error": error,
+            "agencies": _choices(user),
+            "index": payload,
+            "whole": _unit_row(whole),
+            "departments": departments,
+            "communes": communes,
+            "idle": idle,
+            "months": months,
+            "overdue": [(d, _dossier_url(d.pk)) for d in overdue],
+            "overdue_limit": OVERDUE_LIMIT,
+            "chart": chart,
+            "export_xlsx": "/api/v1/reports/dossiers?"
+            + urlencode({**params, "group_by": "agency", "format": "xlsx"}),
+            "export_csv": "/api/v1/reports/dossiers?"
+            + urlencode({**params, "group_by": "agency", "format": "csv"}),
+            "export_months": "/api/v1/reports/dossiers?"
+            + urlencode({**params, "group_by": "month", "format": "xlsx"}),
+            "export_procedures": "/api/v1/reports/dossiers?"
+            + urlencode({**params, "group_by": "procedure", "format": "xlsx"}),
+            "presets": _presets(query.agency.code),
+        },
+    )
+
+
+def _presets(code: str) -> list[tuple[str, str]]:
+    from django.utils.translation import gettext as _
+
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    out = []
+    for label, start in (
+        (_("This year"), today.replace(month=1, day=1)),
+        (_("This quarter"), quarter_start),
+        (_("This month"), month_start),
+    ):
+        out.append(
+            (label, "?" + urlencode({"agency": code, "from": start.isoformat(), "to": today.isoformat()}))
+        )
+    last_year = today.year - 1
+    out.append(
+        (
+            _("Last year"),
+            "?" + urlencode({"agency": code, "from": f"{last_year}-01-01", "to": f"{last_year}-12-31"}),
+        )
+    )
+    return out

@@ -1,0 +1,273 @@
+"""The logged-in citizen's pages: online submission, "my dossiers", supplements, withdrawal.
+
+The submission is a draft in the session until the citizen confirms it on the review page: each
+file is stored the moment it arrives, so a mistake elsewhere on the form never costs a re-upload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.catalog import selectors as catalog
+from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import InvalidInput, NotFound, ServiceError
+from motcua.dossiers import selectors as dossiers
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Action, Status
+from motcua.files.services import store_upload
+from motcua.portal import presenters
+from motcua.portal import selectors as portal
+from motcua.portal.access import citizen_required
+from motcua.portal.forms import (
+    ApplicantForm,
+    DocumentsForm,
+    RatingForm,
+    ReasonForm,
+    SupplementForm,
+    show_service_error,
+)
+from motcua.portal.views import ONLINE
+
+
+def _online_procedure(code: str) -> ProcedureVersion:
+    try:
+        version = catalog.procedure_get(code)
+    except NotFound as exc:
+        raise Http404 from exc
+    if version.online_level not in ONLINE:
+        raise Http404
+    return version
+
+
+def _draft_key(code: str) -> str:
+    return f"portal:draft:{code}"
+
+
+def store(request: HttpRequest, upload: UploadedFile) -> tuple[str | None, list[str]]:
+    """Store one upload: (file id, errors)."""
+    try:
+        actor = request.user
+        stored = store_upload(actor=actor, name=upload.name or "", stream=upload, size=upload.size or 0)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        return None, [m for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]
+    return str(stored.id), []
+
+
+@citizen_required
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    """Step 1: the applicant (prefilled from the account) and one upload per required document."""
+    version = _online_procedure(code)
+    required = list(version.required_documents.all())
+    organisations = "organization" in version.applicant_types
+    draft: dict[str, Any] = request.session.get(_draft_key(code)) or {}
+    stored = {d["code"]: d for d in draft.get("documents", [])}
+    user = request.user
+    if request.method != "POST":
+        initial = draft.get("applicant") or {
+            "kind": "individual",
+            "full_name": user.full_name,  # type: ignore[union-attr]
+            "id_number": user.id_number or "",  # type: ignore[union-attr]
+            "phone": user.phone,  # type: ignore[union-attr]
+            "email": user.email,  # type: ignore[union-attr]
+        }
+        applicant = ApplicantForm(initial=initial, organisations=organisations)
+        documents = DocumentsForm(documents=required, kept={c: d["filename"] for c, d in stored.items()})
+        return _submit_page(request, version, applicant, documents)
+
+    applicant = ApplicantForm(request.POST, organisations=organisations)
+    applicant_ok = applicant.is_valid()
+    upload_errors: dict[int, list[str]] = {}
+    for i, doc in enumerate(required):
+        upload = request.FILES.get(f"doc_{i}")
+        if upload is None:
+            continue
+        file_id, errors = store(request, upload)
+        if errors:
+            upload_errors[i] = errors
+        else:
+            stored[doc.code] = {
+                "code": doc.code,
+                "name": doc.name,
+                "file_id": file_id,
+                "filename": upload.name,
+            }
+    for i, doc in enumerate(required):
+        if doc.required and doc.code not in stored and i not in upload_errors:
+            upload_errors[i] = [_("Attach this document: it is required.")]
+    draft = {
+        "applicant": applicant.cleaned_data if applicant_ok else draft.get("applicant"),
+        "documents": [stored[d.code] for d in required if d.code in stored],
+        "key": draft.get("key") or uuid.uuid4().hex,
+    }
+    request.session[_draft_key(code)] = draft
+    if applicant_ok and not upload_errors:
+        return redirect("portal:review", code=code)
+    documents = DocumentsForm(
+        data={}, files={}, documents=required, kept={c: d["filename"] for c, d in stored.items()}
+    )
+    documents.is_valid()
+    for i, errors in upload_errors.items():
+        for error in errors:
+            documents.add_error(f"doc_{i}", error)
+    documents.mark_invalid()
+    return _submit_page(request, version, applicant, documents, status=400)
+
+
+def _submit_page(
+    request: HttpRequest,
+    version: ProcedureVersion,
+    applicant: ApplicantForm,
+    documents: DocumentsForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "portal/submit.html",
+        {"p": version, "applicant": applicant, "documents": documents, "step": 1},
+        status=status,
+    )
+
+
+@citizen_required
+def review(request: HttpRequest, code: str) -> HttpResponse:
+    """Step 2: everything at a glance, then submit."""
+    version = _online_procedure(code)
+    draft = request.session.get(_draft_key(code))
+    have = {d["code"] for d in (draft or {}).get("documents", [])}
+    missing = [d for d in version.required_documents.all() if d.required and d.code not in have]
+    if not draft or not draft.get("applicant") or missing:
+        return redirect("portal:submit", code=code)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            dossier, _created = services.create_dossier(
+                actor=request.user,  # type: ignore[arg-type]
+                procedure_code=code,
+                channel="online",
+                applicant=services.Applicant(**draft["applicant"]),
+                documents=[
+                    services.DocumentIn(code=d["code"], name=d["name"], file_id=d["file_id"])
+                    for d in draft["documents"]
+                ],
+                idempotency_key=f"portal:{draft['key']}",
+            )
+        except ServiceError as exc:
+            errors = [m for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]
+        else:
+            del request.session[_draft_key(code)]
+            return redirect("portal:submitted", pk=dossier.pk)
+    return render(
+        request,
+        "portal/review.html",
+        {"p": version, "draft": draft, "errors": errors, "step": 2},
+        status=400 if errors else 200,
+    )
+
+
+def _own(request: HttpRequest, pk: int) -> Dossier:
+    try:
+        return dossiers.dossier_get(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@citizen_required
+def submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 3: the confirmation, and what happens next."""
+    return render(request, "portal/submitted.html", {"d": _own(request, pk), "step": 3})
+
+
+@citizen_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(dossiers.dossier_list(request.user), 20).get_page(request.GET.get("page"))
+    rated = portal.rated_ids([d.pk for d in page])
+    rows = [(d, presenters.next_step(d, rated=d.pk in rated)) for d in page]
+    return render(request, "portal/my_dossiers.html", {"page": page, "rows": rows})
+
+
+@citizen_required
+def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _own(request, pk)
+    events = list(dossiers.dossier_events(request.user, pk))
+    names = portal.agency_names(str((e.data or {}).get("to", "")) for e in events)
+    rated = portal.is_rated(pk)
+    allowed = presenters.actions_for(request.user, dossier)
+    context = {
+        "d": dossier,
+        "steps": presenters.timeline(dossier, events, names, for_citizen=True),
+        "next": presenters.next_step(dossier, rated=rated),
+        "clock": presenters.clock(dossier),
+        "pending": presenters.open_supplement(dossier),
+        "withdraw_form": ReasonForm(auto_id="withdraw_%s") if Action.WITHDRAW in allowed else None,
+        "rating_form": None,
+    }
+    if dossier.code and not rated and Status(dossier.status) in (Status.RESOLVED, Status.RETURNED):
+        context["rating_form"] = RatingForm(
+            initial={"code": dossier.code, "id_number": dossier.applicant_id_number}, auto_id="rate_%s"
+        )
+    return render(request, "portal/my_dossier.html", context)
+
+
+@citizen_required
+def supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bổ sung hồ sơ: only the items asked for; everything already sent is kept."""
+    dossier = _own(request, pk)
+    pending = presenters.open_supplement(dossier)
+    if dossier.status != Status.AWAITING_SUPPLEMENT or pending is None:
+        messages.info(request, _("No documents are being asked for on this dossier."))
+        return redirect("portal:my_dossier", pk=pk)
+    items = presenters.supplement_items(dossier, pending)
+    posted = request.method == "POST"
+    form = SupplementForm(request.POST if posted else None, request.FILES if posted else None, items=items)
+    if posted and form.is_valid():
+        documents: list[services.DocumentIn] = []
+        for i, (code, name) in enumerate(items):
+            file_id, errors = store(request, form.cleaned_data[f"item_{i}"])
+            for error in errors:
+                form.add_error(f"item_{i}", error)
+            documents.append(services.DocumentIn(code=code, name=name, file_id=file_id))
+        form.mark_invalid()
+        if not form.errors:
+            try:
+                services.supplement(actor=request.user, dossier_id=pk, documents=documents)  # type: ignore[arg-type]
+            except ServiceError as exc:
+                show_service_error(form, exc)
+            else:
+                messages.success(
+                    request, _("Thank you. The documents were sent and the processing clock runs again.")
+                )
+                return redirect("portal:my_dossier", pk=pk)
+    return render(
+        request,
+        "portal/supplement.html",
+        {"d": dossier, "pending": pending, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@citizen_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason to withdraw the dossier."))
+        return redirect("portal:my_dossier", pk=pk)
+    try:
+        services.withdraw(actor=request.user, dossier_id=pk, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Your dossier was withdrawn."))
+    return redirect("portal:my_dossier", pk=pk)

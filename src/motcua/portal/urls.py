@@ -1,0 +1,21 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from motcua.portal import citizen, views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", citizen.submit, name="submit"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/xem-lai/", citizen.review, name="review"),
+    path("ho-so/", citizen.my_dossiers, name="my_dossiers"),
+    path("ho-so/<int:pk>/", citizen.my_dossier, name="my_dossier"),
+    path("ho-so/<int:pk>/da-nop/", citizen.submitted, name="submitted"),
+    path("ho-so/<int:pk>/bo-sung/", citizen.supplement, name="supplement"),
+    path("ho-so/<int:pk>/rut/", citizen.withdraw, name="withdraw"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("danh-gia/", views.rate, name="rate"),
+    path("dang-nhap/", views.Login.as_view(), name="login"),
+    path("dang-xuat/", LogoutView.as_view(next_page="portal:home"), name="logout"),
+]

@@ -1,0 +1,171 @@
+"""Public pages: the procedure catalog, the look-up, the rating form, and logging in and out.
+
+Views parse the request, ask a selector or call a service, and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.catalog import selectors as catalog
+from motcua.catalog.models import OnlineLevel
+from motcua.core.errors import Conflict, NotFound
+from motcua.dossiers import selectors as dossiers
+from motcua.dossiers import services
+from motcua.dossiers.workflow import FINISHED, Status
+from motcua.portal import selectors as portal
+from motcua.portal.access import home_for
+from motcua.portal.forms import LookupForm, RatingForm, StyledForm
+from motcua.portal.ratelimit import wait_seconds
+
+NOT_FOUND = gettext_lazy(
+    "No dossier matches this code and ID number. Check both against your receipt and try again."
+)
+ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    field = request.GET.get("field", "").strip()[:200]
+    agency = request.GET.get("agency", "").strip()[:35]
+    procedures = catalog.procedure_list(search=q or None, field=field or None, agency_code=agency or None)
+    page = Paginator(procedures, 20).get_page(request.GET.get("page"))
+    fields = catalog.fields_with_counts()
+    filters = {k: v for k, v in (("q", q), ("field", field), ("agency", agency)) if v}
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "q": q,
+            "field": field,
+            "agency": agency,
+            "page": page,
+            "fields": fields,
+            "agencies": portal.agencies_with_counts(),
+            "total": sum(n for _f, n in fields),
+            "filtered": bool(filters),
+            "keep": "&" + urlencode(filters) if filters else "",
+            "lookup_form": LookupForm(auto_id="home_%s"),
+        },
+    )
+
+
+def procedure(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        version = catalog.procedure_get(code)
+    except NotFound as exc:
+        raise Http404 from exc
+    labels = {"individual": _("Individuals"), "organization": _("Organisations")}
+    return render(
+        request,
+        "portal/procedure.html",
+        {
+            "p": version,
+            "applicant_types": [labels.get(t, t) for t in version.applicant_types],
+            "online": version.online_level in ONLINE,
+            "fully_online": version.online_level == OnlineLevel.FULL,
+        },
+    )
+
+
+def _too_many(request: HttpRequest, template: str, context: dict[str, Any], wait: int) -> HttpResponse:
+    context["error"] = _("Too many attempts. Please wait %(seconds)s seconds and try again.") % {
+        "seconds": wait
+    }
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Tra cứu hồ sơ. The ID number comes in the body only; the QR code on the receipt brings ?ma=."""
+    if request.method != "POST":
+        form = LookupForm(initial={"code": request.GET.get("ma", "").strip()[:60]})
+        return render(request, "portal/lookup.html", {"form": form})
+    form = LookupForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if wait := wait_seconds(request, "lookup"):
+        return _too_many(request, "portal/lookup.html", context, wait)
+    if form.is_valid():
+        try:
+            found = dossiers.lookup(code=form.cleaned_data["code"], id_number=form.cleaned_data["id_number"])
+        except NotFound:
+            form.add_error(None, NOT_FOUND)
+        else:
+            context["found"] = found
+            if Status(found.status) in FINISHED and not portal.is_rated(found.pk):
+                context["rating_form"] = RatingForm(
+                    initial={"code": found.code, "id_number": form.cleaned_data["id_number"]},
+                    auto_id="rate_%s",
+                )
+    return render(request, "portal/lookup.html", context)
+
+
+def rate(request: HttpRequest) -> HttpResponse:
+    """Đánh giá mức độ hài lòng: by code and ID number, once the result is ready."""
+    if request.method != "POST":
+        form = RatingForm(initial={"code": request.GET.get("ma", "").strip()[:60]})
+        return render(request, "portal/rate.html", {"form": form})
+    form = RatingForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if wait := wait_seconds(request, "lookup"):
+        return _too_many(request, "portal/rate.html", context, wait)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rate(
+                code=data["code"],
+                id_number=data["id_number"],
+                satisfied=data["satisfied"],
+                comment=data["comment"],
+            )
+        except NotFound:
+            form.add_error(None, NOT_FOUND)
+        except Conflict as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return render(
+                request, "portal/rated.html", {"code": data["code"], "satisfied": data["satisfied"]}
+            )
+    return render(request, "portal/rate.html", context)
+
+
+# --- logging in ---------------------------------------------------------------------------------------
+
+
+class LoginForm(StyledForm, AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name")
+        self.fields["password"].label = _("Password")
+
+
+class Login(LoginView):
+    """One login for both sides; each lands where its work is (citizens: their dossiers)."""
+
+    template_name = "portal/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    staff = False
+
+    def get_default_redirect_url(self) -> str:
+        return home_for(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(staff=self.staff, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if wait := wait_seconds(request, "login"):
+            form = self.get_form()
+            form.errors  # noqa: B018 — bind the form so the page shows what was typed
+            return _too_many(request, self.template_name, self.get_context_data(form=form), wait)
+        return super().post(request, *args, **kwargs)
