@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     year = args.year or timezone.localdate().year - 1
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("demo-data", stdout=io.StringIO())
+    call_command("demo-data", dossiers=0, stdout=io.StringIO())
     print(f"migrate + demo province: {time.perf_counter() - started:.1f} s")
 
     def progress(done: int, total: int) -> None:

@@ -21,7 +21,7 @@ REPORT = "/api/v1/reports/dossiers"
 
 @pytest.fixture
 def demo(db: Any) -> None:
-    call_command("demo-data", stdout=io.StringIO())
+    call_command("demo-data", dossiers=0, stdout=io.StringIO())
     generator.generate(count=600, year=2026, seed=3)
 
 

@@ -25,7 +25,7 @@ NOW = datetime(2026, 9, 16, 10, 30, tzinfo=TZ)
 
 @pytest.fixture
 def history(db: Any) -> None:
-    call_command("demo-data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo-data", dossiers=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     generator.generate(count=2500, year=2026, seed=7, now=NOW)
     generator.generate(count=400, year=2025, seed=8, now=NOW)
     rollup.update()

@@ -29,7 +29,15 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 class Command(BaseCommand):
-    help = "Load the demo province: agencies, procedures, users (and later a year of dossiers)."
+    help = "Load the demo province: agencies, procedures, users and a year of generated dossiers."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=30000,
+            help="how many dossiers of this year's history to generate on a fresh database (0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -44,8 +52,8 @@ class Command(BaseCommand):
             )
             users = self.load_users()
             self.stdout.write(f"Users: {users} created (password for all: {DEMO_PASSWORD})")
-        if not Dossier.objects.exists():  # idempotent: a year of history only on a fresh database
-            made = generator.generate(count=30000, year=timezone.localdate().year, seed=1)
+        if options["dossiers"] > 0 and not Dossier.objects.exists():  # history only on a fresh database
+            made = generator.generate(count=options["dossiers"], year=timezone.localdate().year, seed=1)
             self.stdout.write(f"Dossiers: {made.dossiers} generated in {made.seconds:.1f} s")
         rollup.update()
         self.stdout.write(self.style.SUCCESS(f"Demo province ready in {time.monotonic() - started:.1f} s"))
