@@ -5,10 +5,11 @@
 An empty database of its own with 300 received dossiers, ``motcua serve`` on a loopback port, then 16
 clients POST /api/v1/lookup {code, id_number} (10 % wrong pairs → 404) after a warm-up.
 
-The look-up is rate-limited per client (DRF ScopedRateThrottle, database cache, MOTCUA_LOOKUP_RATE,
-30/min by default). Every client here is 127.0.0.1, so the benchmark sets MOTCUA_LOOKUP_RATE to
-1000000/s: the throttle still runs its full cost on every request (read and rewrite of one shared
-cache row holding the last second's timestamps), it just never says no. A second run with the
+The look-up is rate-limited per client (motcua.core.throttling: one upsert on a counter row per
+request, MOTCUA_LOOKUP_RATE, 30/min by default). Every client here is 127.0.0.1, so the benchmark
+sets MOTCUA_LOOKUP_RATE to 1000000/s: the throttle still runs its full cost on every request (all
+16 clients update one shared row — a worse case than real clients, who each have their own), it
+just never says no. A second run with the
 throttle switched off (benchmarks/settings_nothrottle.py) gives the throttle's own cost.
 """
 

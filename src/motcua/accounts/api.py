@@ -6,10 +6,10 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from motcua.accounts import services
+from motcua.core.throttling import WindowThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer[None]):
@@ -22,7 +22,7 @@ class TokenView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowThrottle]
     throttle_scope = "login"
 
     @extend_schema(

@@ -13,10 +13,10 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from motcua.core.errors import InvalidInput
+from motcua.core.throttling import WindowThrottle
 from motcua.dossiers import selectors, services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
@@ -174,7 +174,7 @@ class Lookup(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowThrottle]
     throttle_scope = "lookup"
 
     @extend_schema(request=LookupSerializer, responses=LookupResult)
@@ -201,7 +201,7 @@ class Lookup(APIView):
 class Ratings(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [WindowThrottle]
     throttle_scope = "lookup"
 
     @extend_schema(

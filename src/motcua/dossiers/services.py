@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import identity
@@ -363,10 +363,18 @@ def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, Statu
             _(
                 "The action %(action)s is not allowed while the dossier is %(status)s. Allowed now: %(allowed)s."
             )
-            % {"action": action.value, "status": status.value, "allowed": allowed},
+            % {
+                "action": action.value,
+                "status": f"“{_status_label(status)}” ({status.value})",
+                "allowed": allowed,
+            },
             code="action_not_allowed",
         )
     return dossier, status
+
+
+def _status_label(status: Status) -> str:
+    return (workflow.LABEL_EN if translation.get_language() == "en" else workflow.LABEL_VI)[status]
 
 
 def _pause(dossier: Dossier, now: datetime) -> None:

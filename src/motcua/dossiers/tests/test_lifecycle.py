@@ -151,6 +151,8 @@ def test_counter_dossier_is_received_at_once_and_can_be_refused(world: World) ->
         )
     )
     assert error["code"] == "action_not_allowed"
+    # The officer reads the status as the desk names it, with the code for the API client.
+    assert "“Không được tiếp nhận” (refused)" in error["message"]
 
 
 @pytest.mark.django_db
