@@ -8,6 +8,7 @@ than through the database and Django's storage API, so several app servers can r
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import time
 from pathlib import Path
 
@@ -170,6 +171,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("MOTCUA_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
+# With the finders, files are served from the apps until `collectstatic` fills STATIC_ROOT (deployment
+# step 3); WhiteNoise's warning about the missing directory says nothing an operator must act on.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
