@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  generated {done:,}/{total:,} ({time.perf_counter() - gen_started:.0f} s)", flush=True)
 
     gen_started = time.perf_counter()
-    report = generator.generate(count=args.count, year=year, seed=args.seed, progress=progress)
+    report = generator.generate(count=args.count, year=year, seed=args.seed, progress=progress, history=False)
     print(
         f"generate-dossiers: {report.dossiers:,} dossiers, {report.documents:,} documents, "
         f"{report.ratings:,} ratings in {report.seconds:.1f} s ({report.dossiers / report.seconds:,.0f}/s)"
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     rollup.update()
     noop_ms, _r = _timed(rollup.ensure_current, args.runs)
     time.sleep(0.01)
-    generator.generate(count=1000, year=year, seed=args.seed + 1)
+    generator.generate(count=1000, year=year, seed=args.seed + 1, history=False)
     job_started = time.perf_counter()
     run = rollup.update()
     job_ms = (time.perf_counter() - job_started) * 1000

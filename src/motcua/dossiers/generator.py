@@ -6,8 +6,9 @@ fees paid online, a few per cent dissatisfied), deterministically for a seed. Re
 resolving agencies are chosen as the intake service would choose them, deadlines come from the
 working-day calendar, and codes continue the per-agency daily serials (``DailySerial``).
 
-Rows go in by bulk: COPY on PostgreSQL, executemany on SQLite. No event log is written, so the
-dossiers are marked ``imported`` like any other historical dossier.
+Rows go in by bulk: COPY on PostgreSQL, executemany on SQLite. Each dossier gets the event log and
+the process control sheet (form 06) rows the services would have written for its path, without an
+actor (no officer did it); the dossiers are marked ``imported`` like any other historical dossier.
 """
 
 from __future__ import annotations
@@ -31,9 +32,18 @@ from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
 from motcua.calendar.workcal import WorkingCalendar
 from motcua.catalog.models import ProcedureVersion, VersionStatus
-from motcua.dossiers.models import DailySerial, Dossier, DossierDocument, Payment, Rating, SupplementRequest
+from motcua.dossiers.models import (
+    ControlSheetEntry,
+    DailySerial,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Payment,
+    Rating,
+    SupplementRequest,
+)
 from motcua.dossiers.services import centre_for, resolving_agency_for
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.workflow import Action, Status
 
 Progress = Callable[[int, int], None]
 
@@ -97,7 +107,7 @@ class _Procedure:
     result_doc: bool
     kinds: list[str]
     documents: list[tuple[str, str, bool]]
-    routes: list[tuple[int, int, str]]  # (receiving, resolving, receiving code)
+    routes: list[tuple[int, int, str, str]]  # (receiving, resolving, receiving code, resolving name)
     weight: float
 
 
@@ -207,7 +217,10 @@ def _procedures(rng: random.Random) -> list[_Procedure]:
             receivers = [centre(c) for c in communes]
         else:
             receivers = [centre(v.agency)]
-        routes = [(r.pk, resolving_agency_for(v, r).pk, r.code) for r in receivers]
+        routes = []
+        for r in receivers:
+            resolving = resolving_agency_for(v, r)
+            routes.append((r.pk, resolving.pk, r.code, resolving.name))
         out.append(
             _Procedure(
                 version_id=v.pk,
@@ -287,8 +300,10 @@ def generate(
     seed: int = 1,
     progress: Progress | None = None,
     now: datetime | None = None,
+    history: bool = True,
 ) -> Report:
-    """Add ``count`` dossiers received in ``year`` (up to ``now`` for the current year)."""
+    """Add ``count`` dossiers received in ``year`` (up to ``now`` for the current year), with their
+    event log and control sheet unless ``history`` is False (counts alone, e.g. for benchmarks)."""
     started = timezone.now()
     now = now or started
     tz = ZoneInfo(settings.TIME_ZONE)
@@ -314,7 +329,8 @@ def generate(
     ):
         serials[(agency_id, day)] = last_serial
     touched: set[tuple[int, date]] = set()
-    cols = {m: _columns(m) for m in (Dossier, DossierDocument, Rating, SupplementRequest, Payment)}
+    models = (Dossier, DossierDocument, Rating, SupplementRequest, Payment, DossierEvent, ControlSheetEntry)
+    cols = {m: _columns(m) for m in models}
     made = documents = ratings = 0
     with transaction.atomic():
         while made < count:
@@ -322,7 +338,10 @@ def generate(
             batch = _Batch(writer.ids(n), cols)
             for dossier_id in batch.ids:
                 p = rng.choices(procedures, cum_weights=weights)[0]
-                _one(rng, p, dossier_id, days, span, due, tz, now, serials, touched, batch)
+                log = _History(batch, dossier_id, tz)
+                _one(rng, p, dossier_id, days, span, due, tz, now, serials, touched, batch, log)
+                if history:
+                    log.write()
             for model, rows in batch.rows.items():
                 writer.write(model._meta.db_table, cols[model], rows)
             made += n
@@ -383,9 +402,10 @@ def _one(
     serials: dict[tuple[int, date], int],
     touched: set[tuple[int, date]],
     batch: _Batch,
+    log: _History,
 ) -> None:
     r = rng.random
-    receiving_id, resolving_id, receiving_code = rng.choice(p.routes)
+    receiving_id, resolving_id, receiving_code, resolving_name = rng.choice(p.routes)
     online_share = {"full": 0.78, "partial": 0.45}.get(p.online_level, 0.0)
     x = r()
     channel = "online" if x < online_share else ("post" if x > 0.97 else "counter")
@@ -480,6 +500,8 @@ def _one(
     if channel == "online" and r() < 0.015:  # refused at receipt: never received, no code
         d |= {"status": Status.REFUSED, "closed_at": submitted_at + timedelta(hours=rng.randint(1, 20))}
         d["current_step"] = "Không được tiếp nhận"
+        log.event(submitted_at, "create", Status.SUBMITTED, channel=channel)
+        log.event(d["closed_at"], Action.REFUSE, Status.REFUSED, note=_REFUSAL)
         batch.add(Dossier, d)
         return
     serial_key = (receiving_id, day)
@@ -495,6 +517,10 @@ def _one(
         "code": f"{receiving_code}-{day:%y%m%d}-{serials[serial_key]:04d}",
     }
     cal = due.clock
+    log.event(submitted_at, "create", Status.SUBMITTED, channel=channel)
+    log.event(received_at, Action.RECEIVE, Status.RECEIVED, code=d["code"])
+    # The desk hands the dossier to the resolving agency within the hour (form 06, first row).
+    forwarded = cal.add_working_time(received_at, timedelta(minutes=rng.randint(10, 50)))
     # Supplements after receipt: the clock pauses, both deadlines move by the working time waited.
     supplements = 0
     y = r()
@@ -532,18 +558,35 @@ def _one(
                 "dossier_id": dossier_id,
                 "requested_at": asked,
                 "requested_by_id": None,
-                "items": json.dumps(["Bản sao giấy tờ còn thiếu"]),
-                "reason": "Hồ sơ chưa đầy đủ thành phần theo quy định",
+                "items": json.dumps([_SUPPLEMENT_ITEM], ensure_ascii=False),
+                "reason": _SUPPLEMENT_REASON,
                 "after_receipt": True,
                 "completed_at": done,
             },
         )
     fee = p.fee if p.fee else 0
+
+    def worked_on_until(end: datetime, completed: datetime | None = None) -> None:
+        """The forward and the supplement round trips that happened before ``end``."""
+        if forwarded > end:
+            return
+        log.event(forwarded, Action.FORWARD, Status.PROCESSING, to=resolving_name)
+        log.hand_over(receiving_id, resolving_id, resolving_name, forwarded, original_due, completed)
+        for asked, answered, _before in requests:
+            if asked <= end:
+                log.event(asked, Action.REQUEST_SUPPLEMENT, Status.AWAITING_SUPPLEMENT,
+                          note=_SUPPLEMENT_REASON, items=[_SUPPLEMENT_ITEM])  # fmt: skip
+            if answered <= end:
+                log.event(answered, Action.SUPPLEMENT, Status.PROCESSING)
+
     if ended_early:  # withdrawn or stopped part-way
         closed = min(now, received_at + (resolved_at - received_at) / 2)
         status = Status.WITHDRAWN if w < 0.012 else Status.STOPPED
         d |= {"status": status, "closed_at": closed, "current_agency_id": resolving_id}
         d["current_step"] = "Công dân rút hồ sơ" if status == Status.WITHDRAWN else "Dừng xử lý"
+        worked_on_until(closed)
+        action = Action.WITHDRAW if status == Status.WITHDRAWN else Action.STOP
+        log.event(closed, action, status, note=d["current_step"])
         batch.add(Dossier, d)
         return
     pay_channel = None
@@ -579,12 +622,14 @@ def _one(
             if fee and pay_channel and status == Status.PROCESSING and r() < 0.5:
                 d |= {"fee_vnd": fee, "payment_channel": pay_channel}
         d["current_step"] = _OPEN_STEPS[d["status"]]
+        if d["status"] != Status.RECEIVED:
+            worked_on_until(now)
         batch.add(Dossier, d)
         return
     outcome = "rejected" if r() < 0.03 else "approved"
     e_result = p.result_doc and outcome == "approved" and r() < 0.86
     returned_at = resolved_at + timedelta(hours=rng.randint(1, 72))
-    returned = returned_at <= now and r() < 0.93
+    returned = returned_at <= now and r() < 0.995  # a few results are never collected
     d |= {
         "status": Status.RETURNED if returned else Status.RESOLVED,
         "resolved_at": resolved_at,
@@ -595,9 +640,22 @@ def _one(
         "result_pushed_to_warehouse": e_result and r() < 0.6,
         "current_step": "Đã trả kết quả" if returned else "Đã có kết quả",
     }
+    back_at_desk = resolving_id != receiving_id
+    worked_on_until(resolved_at, resolved_at)  # resolving closes the open step
+    log.event(resolved_at, Action.RESOLVE, Status.RESOLVED, outcome=outcome)
+    if back_at_desk:
+        log.hand_over(resolving_id, receiving_id, _BACK_TO_DESK, resolved_at, due_at,
+                      returned_at if returned else None)  # fmt: skip
+    if returned:
+        log.event(returned_at, Action.RETURN_RESULT, Status.RETURNED, method=d["return_method"])
     if fee:
         d |= {"fee_vnd": fee, "payment_channel": pay_channel}
-        asked = cal.add_working_time(received_at, timedelta(hours=1))
+        # Asked for once the resolving agency has it, paid before the result is issued.
+        start = max([forwarded] + [answered for _a, answered, _b in requests])  # no supplement open
+        asked = start + (resolved_at - start) * 0.2
+        paid = asked + (resolved_at - asked) * (0.05 + 0.5 * r())
+        log.event(asked, Action.REQUEST_PAYMENT, Status.AWAITING_PAYMENT, amount_vnd=fee)
+        log.event(paid, Action.PAY, Status.PROCESSING, amount_vnd=fee)
         batch.add(
             Payment,
             {
@@ -605,7 +663,7 @@ def _one(
                 "amount_vnd": fee,
                 "requested_at": asked,
                 "requested_by_id": None,
-                "paid_at": asked + timedelta(minutes=rng.randint(5, 600)),
+                "paid_at": paid,
                 "paid_amount_vnd": fee,
                 "method": "counter" if pay_channel == "counter" else "online",
                 "reference": f"GD{dossier_id:010d}",
@@ -624,3 +682,64 @@ def _one(
             },
         )
     batch.add(Dossier, d)
+
+
+_REFUSAL = "Hồ sơ không thuộc thẩm quyền tiếp nhận"
+_SUPPLEMENT_REASON = "Hồ sơ chưa đầy đủ thành phần theo quy định"
+_SUPPLEMENT_ITEM = "Bản sao giấy tờ còn thiếu"
+_BACK_TO_DESK = "Trả kết quả về Bộ phận một cửa"
+
+
+class _History:
+    """The event log and control-sheet rows of one generated dossier, as the services write them."""
+
+    def __init__(self, batch: _Batch, dossier_id: int, tz: ZoneInfo) -> None:
+        self.batch, self.dossier_id, self.tz = batch, dossier_id, tz
+        self.events: list[tuple[datetime, int, str, str, str, dict[str, Any]]] = []
+        self.sheet: list[dict[str, Any]] = []
+
+    def event(self, at: datetime, action: str, after: str, note: str = "", **data: Any) -> None:
+        self.events.append((at, len(self.events), action, after, note, data))
+
+    def write(self) -> None:
+        """The events in time order, each starting from the status the one before left."""
+        before = ""
+        for at, _n, action, after, note, data in sorted(self.events, key=lambda e: (e[0], e[1])):
+            self.batch.add(
+                DossierEvent,
+                {
+                    "dossier_id": self.dossier_id,
+                    "at": at,
+                    "actor_id": None,
+                    "action": action,
+                    "from_status": before,
+                    "to_status": after,
+                    "note": note,
+                    "data": json.dumps(data, ensure_ascii=False),
+                },
+            )
+            before = after
+        for row in self.sheet:
+            self.batch.add(ControlSheetEntry, row)
+
+    def hand_over(
+        self, source: int, target: int, step: str, at: datetime, due: datetime, completed: datetime | None
+    ) -> None:
+        result = ""
+        if completed is not None:  # as services._close_open_step grades a step
+            done_day, due_day = completed.astimezone(self.tz).date(), due.astimezone(self.tz).date()
+            result = "late" if completed > due else ("early" if done_day < due_day else "on_time")
+        self.sheet.append(
+            {
+                "dossier_id": self.dossier_id,
+                "from_agency_id": source,
+                "to_agency_id": target,
+                "step": step,
+                "handed_over_at": at,
+                "handed_over_by_id": None,
+                "step_due_at": due,
+                "completed_at": completed,
+                "result": result,
+                "note": "",
+            }
+        )

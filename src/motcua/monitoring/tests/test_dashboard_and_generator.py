@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from django.test import Client
 
 from motcua.accounts.models import User
 from motcua.dossiers import generator
-from motcua.dossiers.models import DailySerial, Dossier
+from motcua.dossiers.models import ControlSheetEntry, DailySerial, Dossier, DossierEvent
 from motcua.monitoring.models import DossierCount
 
 NOW = datetime(2026, 10, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -55,6 +56,33 @@ def test_generator_is_realistic_and_continues_serials(demo: None) -> None:
     generator.generate(count=200, year=2026, seed=5, now=NOW)
     codes_again = list(Dossier.objects.exclude(code=None).values_list("code", flat=True))
     assert len(codes_again) == len(set(codes_again))
+
+
+def test_generated_dossiers_carry_the_history_the_services_would_write(demo: None) -> None:
+    generator.generate(count=1500, year=2026, seed=11, now=NOW)
+    events: dict[int, list[DossierEvent]] = defaultdict(list)
+    for e in DossierEvent.objects.order_by("dossier_id", "at", "id"):
+        events[e.dossier_id].append(e)
+    sheets: dict[int, list[ControlSheetEntry]] = defaultdict(list)
+    for c in ControlSheetEntry.objects.order_by("dossier_id", "handed_over_at", "id"):
+        sheets[c.dossier_id].append(c)
+    for d in Dossier.objects.all():
+        log = events[d.pk]
+        assert log[0].action == "create" and log[0].at == d.submitted_at, d.code
+        # Each event starts where the one before ended, and the last one ends at the dossier's status.
+        assert all(a.to_status == b.from_status for a, b in pairwise(log)), [(e.action, e.at) for e in log]
+        assert log[-1].to_status == d.status and all(e.at <= NOW for e in log), d.code
+        assert sum(e.action == "request_supplement" for e in log) >= d.supplements_after_receipt
+        rows = sheets[d.pk]
+        if d.status in ("resolved", "returned"):
+            assert rows and rows[0].from_agency_id == d.receiving_agency_id
+            assert rows[0].to_agency_id == d.resolving_agency_id and rows[0].completed_at == d.resolved_at
+            open_rows = [c for c in rows if c.completed_at is None]
+            assert len(open_rows) == (
+                d.status == "resolved" and d.resolving_agency_id != d.receiving_agency_id
+            )
+        if d.status == "received" or d.code is None:
+            assert not rows
 
 
 def test_generator_is_deterministic(demo: None) -> None:
