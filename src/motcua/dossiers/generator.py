@@ -43,7 +43,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.dossiers.services import centre_for, resolving_agency_for
-from motcua.dossiers.workflow import Action, Status
+from motcua.dossiers.workflow import Action, Status, step_timeliness
 
 Progress = Callable[[int, int], None]
 
@@ -725,10 +725,7 @@ class _History:
     def hand_over(
         self, source: int, target: int, step: str, at: datetime, due: datetime, completed: datetime | None
     ) -> None:
-        result = ""
-        if completed is not None:  # as services._close_open_step grades a step
-            done_day, due_day = completed.astimezone(self.tz).date(), due.astimezone(self.tz).date()
-            result = "late" if completed > due else ("early" if done_day < due_day else "on_time")
+        result = step_timeliness(completed, due, self.tz).value if completed is not None else ""
         self.sheet.append(
             {
                 "dossier_id": self.dossier_id,

@@ -121,8 +121,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
 
     @extend_schema_field(serializers.CharField())
     def get_status_label(self, obj: Dossier) -> str:
-        labels = workflow.LABEL_EN if translation.get_language() == "en" else workflow.LABEL_VI
-        return labels[workflow.Status(obj.status)]
+        return workflow.label(workflow.Status(obj.status), translation.get_language())
 
     def get_sync_code(self, obj: Dossier) -> int:
         return workflow.SYNC_CODE[workflow.Status(obj.status)]

@@ -365,16 +365,12 @@ def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, Statu
             )
             % {
                 "action": action.value,
-                "status": f"“{_status_label(status)}” ({status.value})",
+                "status": f"“{workflow.label(status, translation.get_language())}” ({status.value})",
                 "allowed": allowed,
             },
             code="action_not_allowed",
         )
     return dossier, status
-
-
-def _status_label(status: Status) -> str:
-    return (workflow.LABEL_EN if translation.get_language() == "en" else workflow.LABEL_VI)[status]
 
 
 def _pause(dossier: Dossier, now: datetime) -> None:
@@ -408,8 +404,7 @@ def _close_open_step(dossier: Dossier, now: datetime) -> None:
         return
     entry.completed_at = now
     if entry.step_due_at:
-        done_day, due_day = now.astimezone(tz()).date(), entry.step_due_at.astimezone(tz()).date()
-        entry.result = "late" if now > entry.step_due_at else ("early" if done_day < due_day else "on_time")
+        entry.result = workflow.step_timeliness(now, entry.step_due_at, tz()).value
     entry.save(update_fields=["completed_at", "result"])
 
 

@@ -230,6 +230,20 @@ def timeliness(
     return Timeliness.OVERDUE if now > due_at else Timeliness.ON_TRACK
 
 
+def step_timeliness(completed: datetime, due: datetime, tz: tzinfo) -> Timeliness:
+    """One step of the control sheet (form 06): late after its deadline, early if finished on a
+    calendar day before the deadline's day, else on time."""
+    if completed > due:
+        return Timeliness.LATE
+    early = completed.astimezone(tz).date() < due.astimezone(tz).date()
+    return Timeliness.EARLY if early else Timeliness.ON_TIME
+
+
+def label(status: Status, language: str | None) -> str:
+    """The status as the desk reads it: English for "en", Vietnamese otherwise."""
+    return (LABEL_EN if language == "en" else LABEL_VI)[status]
+
+
 def is_late(
     resolved_at: datetime | None, original_due_at: datetime | None, supplements_after_receipt: int
 ) -> bool:
@@ -257,7 +271,9 @@ __all__ = [
     "Timeliness",
     "Transition",
     "allowed_actions",
+    "label",
     "may_act",
     "next_status",
+    "step_timeliness",
     "timeliness",
 ]

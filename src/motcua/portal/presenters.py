@@ -26,9 +26,8 @@ from motcua.dossiers.workflow import Action, Status
 
 
 def status_label(status: str) -> str:
-    labels = workflow.LABEL_EN if translation.get_language() == "en" else workflow.LABEL_VI
     try:
-        return labels[Status(status)]
+        return workflow.label(Status(status), translation.get_language())
     except ValueError:
         return status
 

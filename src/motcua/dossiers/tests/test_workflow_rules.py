@@ -1,0 +1,27 @@
+"""The plain-Python rules the services, the serializers and the generator share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from motcua.dossiers.workflow import Status, Timeliness, label, step_timeliness
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DUE = datetime(2026, 11, 26, 17, 0, tzinfo=TZ)
+
+
+def test_a_step_is_graded_against_its_deadline_by_calendar_day() -> None:
+    assert step_timeliness(datetime(2026, 11, 25, 16, 59, tzinfo=TZ), DUE, TZ) == Timeliness.EARLY
+    assert step_timeliness(datetime(2026, 11, 26, 8, 0, tzinfo=TZ), DUE, TZ) == Timeliness.ON_TIME
+    assert step_timeliness(DUE, DUE, TZ) == Timeliness.ON_TIME
+    assert step_timeliness(datetime(2026, 11, 26, 17, 1, tzinfo=TZ), DUE, TZ) == Timeliness.LATE
+    # The day is the province's: 23:30 UTC on the 25th is already the 26th in Vietnam.
+    assert (
+        step_timeliness(datetime(2026, 11, 25, 23, 30, tzinfo=ZoneInfo("UTC")), DUE, TZ) == Timeliness.ON_TIME
+    )
+
+
+def test_status_labels_are_vietnamese_unless_english_is_asked_for() -> None:
+    assert label(Status.REFUSED, "vi") == label(Status.REFUSED, None) == "Không được tiếp nhận"
+    assert label(Status.REFUSED, "en") != "Không được tiếp nhận"
