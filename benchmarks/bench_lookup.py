@@ -10,7 +10,9 @@ request, MOTCUA_LOOKUP_RATE, 30/min by default). Every client here is 127.0.0.1,
 sets MOTCUA_LOOKUP_RATE to 1000000/s: the throttle still runs its full cost on every request (all
 16 clients update one shared row — a worse case than real clients, who each have their own), it
 just never says no. A second run with the
-throttle switched off (benchmarks/settings_nothrottle.py) gives the throttle's own cost.
+throttle switched off (benchmarks/settings_nothrottle.py) gives the throttle's own cost, and a third
+run of unauthenticated ``GET /api/v1/dossiers`` (a 401 without any SQL) gives the ceiling of the stack
+itself on this machine — HTTP server, middleware, DRF and the load generator, nothing of ours.
 """
 
 from __future__ import annotations
@@ -23,10 +25,21 @@ from benchmarks.common import CLIENTS, Result, Server, combos, load, log, prepar
 TARGET_RATE, TARGET_P99 = 800.0, 50.0
 DOSSIERS = 300
 LOOKUP_RATE = "1000000/s"
+NAMES = {
+    ("lookup", True): "lookup",
+    ("lookup", False): "lookup without throttle (reference, not the target)",
+    ("floor", True): "ceiling: unauthenticated GET /api/v1/dossiers, a 401 without SQL (reference)",
+}
 
 
 def run(
-    workers: int, threads: int, duration: float, max_requests: int, warmup: float, throttle: bool
+    workers: int,
+    threads: int,
+    duration: float,
+    max_requests: int,
+    warmup: float,
+    throttle: bool,
+    scenario: str = "lookup",
 ) -> Result:
     extra = {"MOTCUA_LOOKUP_RATE": LOOKUP_RATE}
     if not throttle:
@@ -38,13 +51,13 @@ def run(
             log(f"lookup: motcua serve --workers {workers} --threads {threads} on port {server.port}")
             return load(
                 server.port,
-                scenario="lookup",
+                scenario=scenario,
                 clients=CLIENTS,
                 duration=duration,
                 max_requests=max_requests,
                 warmup_seconds=warmup,
                 params={"dossiers": data["dossiers"], "miss_ratio": 0.1},
-                name="lookup" if throttle else "lookup without throttle (reference, not the target)",
+                name=NAMES[scenario, throttle],
                 setup=(
                     f"{workers} workers × {threads} threads, {db.label}, "
                     + (f"throttle on: MOTCUA_LOOKUP_RATE={LOOKUP_RATE}" if throttle else "throttle off")
@@ -61,6 +74,7 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds, not measured (default 2)")
     parser.add_argument("--sweep", default=None, help="workers×threads to try, e.g. 3x4,5x4 (default: 3x4)")
     parser.add_argument("--no-throttle-run", action="store_true", help="skip the run without the throttle")
+    parser.add_argument("--no-ceiling-run", action="store_true", help="skip the run of the stack's ceiling")
     args, _unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     lines = []
     for workers, threads in combos(args.sweep):
@@ -78,6 +92,11 @@ def main(argv: list[str] | None = None) -> list[str]:
             f"p50 {with_throttle.percentile(50) - without.percentile(50):+.1f} ms, "
             f"p99 {with_throttle.percentile(99) - without.percentile(99):+.1f} ms with the throttle on"
         )
+        print(lines[-1], flush=True)
+    if not args.no_ceiling_run:
+        workers, threads = combos(args.sweep)[0]
+        ceiling = run(workers, threads, args.duration, args.max_requests, args.warmup, True, scenario="floor")
+        lines.append(ceiling.line("requests/s", TARGET_RATE, TARGET_P99))
         print(lines[-1], flush=True)
     return lines
 

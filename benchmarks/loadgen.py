@@ -75,7 +75,17 @@ def lookup_requests(params: dict[str, Any], client: int) -> Callable[[int], Requ
     return make
 
 
-SCENARIOS = {"intake": intake_requests, "lookup": lookup_requests}
+def floor_requests(params: dict[str, Any], client: int) -> Callable[[int], Request]:
+    """GET /api/v1/dossiers without credentials: a 401 from DRF with no SQL at all — what the HTTP
+    server, Django's middleware and DRF cost on their own, the ceiling for any API request."""
+
+    def make(n: int) -> Request:
+        return "GET", "/api/v1/dossiers", b"", {}
+
+    return make
+
+
+SCENARIOS = {"intake": intake_requests, "lookup": lookup_requests, "floor": floor_requests}
 
 
 def phase(

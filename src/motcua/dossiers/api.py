@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 
 from motcua.core.errors import InvalidInput
 from motcua.core.throttling import WindowThrottle
-from motcua.dossiers import selectors, services
+from motcua.dossiers import selectors, services, workflow
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
     ActionSerializer,
@@ -181,19 +182,18 @@ class Lookup(APIView):
     def post(self, request: Request) -> Response:
         data = LookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dossier = selectors.lookup(**data.validated_data)
-        shown = DossierSerializer(dossier)
+        found = selectors.lookup(**data.validated_data)
         return Response(
             {
-                "code": dossier.code,
-                "procedure_name": dossier.procedure_version.name,
-                "status": dossier.status,
-                "status_label": shown.get_status_label(dossier),
-                "received_at": local(dossier.received_at),
-                "due_at": local(dossier.due_at),
-                "resolved_at": local(dossier.resolved_at),
-                "returned_at": local(dossier.returned_at),
-                "timeliness": timeliness_of(dossier),
+                "code": found.code,
+                "procedure_name": found.procedure_name,
+                "status": found.status,
+                "status_label": workflow.label(workflow.Status(found.status), translation.get_language()),
+                "received_at": local(found.received_at),
+                "due_at": local(found.due_at),
+                "resolved_at": local(found.resolved_at),
+                "returned_at": local(found.returned_at),
+                "timeliness": timeliness_of(found),
             }
         )
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.selectors import LookupResult
 
 
 class ApplicantSerializer(serializers.Serializer[None]):
@@ -216,7 +217,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
         ]
 
 
-def timeliness_of(obj: Dossier) -> str | None:
+def timeliness_of(obj: Dossier | LookupResult) -> str | None:
     value = workflow.timeliness(
         status=workflow.Status(obj.status),
         resolved_at=obj.resolved_at,

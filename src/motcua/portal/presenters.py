@@ -21,6 +21,7 @@ from motcua.accounts.permissions import is_admin
 from motcua.calendar.selectors import get_calendar
 from motcua.dossiers import workflow
 from motcua.dossiers.models import Dossier, DossierEvent, SupplementRequest
+from motcua.dossiers.selectors import LookupResult
 from motcua.dossiers.serializers import timeliness_of
 from motcua.dossiers.workflow import Action, Status
 
@@ -316,7 +317,7 @@ def supplement_items(dossier: Dossier, request: SupplementRequest) -> list[tuple
     return [(codes.get(str(item), f"BS{i}"), str(item)) for i, item in enumerate(request.items, start=1)]
 
 
-def timeliness(dossier: Dossier) -> tuple[str, str]:
+def timeliness(dossier: Dossier | LookupResult) -> tuple[str, str]:
     value = timeliness_of(dossier)
     return timeliness_label(value), timeliness_tone(value)
 

@@ -297,6 +297,9 @@ def test_lookup_is_public_and_a_wrong_pair_looks_unknown(world: World) -> None:
     assert found.status_code == 200
     assert found.json()["status"] == "received" and found.json()["timeliness"] == "on_track"
     assert "applicant" not in found.json()
+    # The look-up reads with its own SQL: it must tell the same times (+07:00) as the dossier itself.
+    for name in ("code", "procedure_name", "status_label", "received_at", "due_at", "resolved_at"):
+        assert found.json()[name] == d[name], name
     wrong = public.post("/api/v1/lookup", {"code": d["code"], "id_number": "079200000001"}, format="json")
     unknown = public.post(
         "/api/v1/lookup", {"code": "H15-000000-0000", "id_number": CITIZEN_ID}, format="json"
