@@ -155,21 +155,30 @@ def resolving_agency_for(version: ProcedureVersion, receiving: Agency) -> Agency
     return version.agency
 
 
-def _allocate_code(agency: Agency, received_at: datetime) -> str:
-    """{agency code}-{YYMMDD}-{NNNN}. One upsert that locks the day's counter row until commit, so
-    concurrent receipts at one agency get distinct, consecutive serials."""
+def _assign_code(dossier: Dossier, received_at: datetime) -> None:
+    """{agency code}-{YYMMDD}-{NNNN} for a received dossier already written. The serial comes from one
+    upsert that locks the agency's counter row for the day until commit, so concurrent receipts get
+    distinct, consecutive serials and a rolled-back one gives its number back.
+
+    Call it last in the transaction: every statement after it keeps the other desks of the agency
+    waiting. (With the upsert before the inserts, 16 counter clients spent most of their time in
+    PostgreSQL's Lock:transactionid wait, at about 66 dossiers/s.)"""
     from django.db import connection
 
     day = received_at.astimezone(tz()).date()
-    table = DailySerial._meta.db_table
+    serials = DailySerial._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, day],
+            f"INSERT INTO {serials} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {serials}.last + 1 RETURNING last",
+            [dossier.receiving_agency_id, day],
         )
         serial = cursor.fetchone()[0]
-    return f"{agency.code}-{day:%y%m%d}-{serial:04d}"
+        dossier.code = f"{dossier.receiving_agency.code}-{day:%y%m%d}-{serial:04d}"
+        cursor.execute(
+            f"UPDATE {Dossier._meta.db_table} SET code = %s WHERE id = %s",  # noqa: S608
+            [dossier.code, dossier.pk],
+        )
 
 
 def _receive(dossier: Dossier, actor: User | None, now: datetime) -> None:
@@ -180,9 +189,7 @@ def _receive(dossier: Dossier, actor: User | None, now: datetime) -> None:
     dossier.status = Status.RECEIVED
     dossier.current_agency = dossier.receiving_agency
     dossier.current_step = str(_("Received at the one-stop desk"))
-    dossier.code = _allocate_code(
-        dossier.receiving_agency, now
-    )  # last: the counter lock is held until commit
+    # The code comes last, from _assign_code, once the dossier is written.
 
 
 def _digest(*parts: Any) -> str:
@@ -301,6 +308,8 @@ def create_dossier(
         )
         for d in documents
     )
+    if channel != Channel.ONLINE:
+        _assign_code(dossier, now)
     events = [
         DossierEvent(
             dossier=dossier,
@@ -432,8 +441,10 @@ def _hand_over(dossier: Dossier, actor: User, to: Agency, step: str, now: dateti
 @transaction.atomic
 def receive(*, actor: User, dossier_id: int) -> Dossier:
     dossier, before = _begin(actor, dossier_id, Action.RECEIVE)
-    _receive(dossier, actor, timezone.now())
+    now = timezone.now()
+    _receive(dossier, actor, now)
     dossier.save()
+    _assign_code(dossier, now)
     _event(dossier, actor, Action.RECEIVE, before, code=dossier.code)
     return dossier
 
