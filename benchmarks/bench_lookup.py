@@ -25,10 +25,14 @@ from benchmarks.common import CLIENTS, Result, Server, combos, load, log, prepar
 TARGET_RATE, TARGET_P99 = 800.0, 50.0
 DOSSIERS = 300
 LOOKUP_RATE = "1000000/s"
-NAMES = {
-    ("lookup", True): "lookup",
-    ("lookup", False): "lookup without throttle (reference, not the target)",
-    ("floor", True): "ceiling: unauthenticated GET /api/v1/dossiers, a 401 without SQL (reference)",
+# (scenario, throttle on) → the line's name and what its setup says of the throttle.
+RUNS = {
+    ("lookup", True): ("lookup", f"throttle on: MOTCUA_LOOKUP_RATE={LOOKUP_RATE}"),
+    ("lookup", False): ("lookup without throttle (reference, not the target)", "throttle off"),
+    ("floor", True): (
+        "ceiling: unauthenticated GET /api/v1/dossiers, a 401 without SQL (reference)",
+        "no throttle on this endpoint",
+    ),
 }
 
 
@@ -44,9 +48,11 @@ def run(
     extra = {"MOTCUA_LOOKUP_RATE": LOOKUP_RATE}
     if not throttle:
         extra["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings_nothrottle"
+    name, throttling = RUNS[scenario, throttle]
+    dossiers = DOSSIERS if scenario == "lookup" else 0  # the ceiling's 401 reads none
     with scratch_database("lookup", extra) as db:
-        log(f"lookup: preparing {db.label} with {DOSSIERS} received dossiers …")
-        data = prepare(db, receivers=2, dossiers=DOSSIERS)
+        log(f"lookup: preparing {db.label} with {dossiers} received dossiers …")
+        data = prepare(db, receivers=2, dossiers=dossiers)
         with Server(db.env, workers=workers, threads=threads, log_path=db.tmp / "server.log") as server:
             log(f"lookup: motcua serve --workers {workers} --threads {threads} on port {server.port}")
             return load(
@@ -57,11 +63,8 @@ def run(
                 max_requests=max_requests,
                 warmup_seconds=warmup,
                 params={"dossiers": data["dossiers"], "miss_ratio": 0.1},
-                name=NAMES[scenario, throttle],
-                setup=(
-                    f"{workers} workers × {threads} threads, {db.label}, "
-                    + (f"throttle on: MOTCUA_LOOKUP_RATE={LOOKUP_RATE}" if throttle else "throttle off")
-                ),
+                name=name,
+                setup=f"{workers} workers × {threads} threads, {db.label}, {throttling}",
             )
 
 
