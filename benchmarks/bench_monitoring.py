@@ -290,10 +290,10 @@ def main(argv: list[str] | None = None) -> int:
 def _service_intake_ms(n: int) -> float:
     """Counter intake through ``create_dossier`` (receive at once), per dossier."""
     from motcua.accounts.models import User
-    from motcua.dossiers import services
+    from motcua.dossiers import commands, services
 
     receiver = User.objects.get(username="tiepnhan")
-    applicant = services.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number="066195012345")
+    applicant = commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number="066195012345")
     started = time.perf_counter()
     for _ in range(n):
         services.create_dossier(
@@ -301,7 +301,7 @@ def _service_intake_ms(n: int) -> float:
             procedure_code="1.000956",
             channel="counter",
             applicant=applicant,
-            documents=[services.DocumentIn(code="GDN", name="Giấy đề nghị")],
+            documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị")],
         )
     return (time.perf_counter() - started) * 1000 / n
 

@@ -70,7 +70,7 @@ from django.core.management import call_command
 from motcua.accounts.services import create_user, issue_token
 from motcua.agencies.services import create_agency
 from motcua.catalog.services import create_procedure
-from motcua.dossiers import services
+from motcua.dossiers import commands, services
 
 call_command("migrate", interactive=False, verbosity=0)
 create_agency(code="H15", name="Ủy ban nhân dân tỉnh Đắk Lắk", kind="province")
@@ -88,9 +88,9 @@ for i in range(DOSSIERS):
         actor=receivers[i % RECEIVERS],
         procedure_code=PROCEDURE,
         channel="counter",
-        applicant=services.Applicant(kind="individual", full_name=f"Trần Văn {i}",
+        applicant=commands.Applicant(kind="individual", full_name=f"Trần Văn {i}",
                                      id_number=PERSONAL_ID(900000 + i), phone=PHONE(900000 + i)),
-        documents=[services.DocumentIn("GDN", "Giấy đề nghị"), services.DocumentIn("DL", "Điều lệ")],
+        documents=[commands.DocumentIn("GDN", "Giấy đề nghị"), commands.DocumentIn("DL", "Điều lệ")],
     )
     dossiers.append({"code": d.code, "id_number": d.applicant_id_number})
 result = {"tokens": tokens, "dossiers": dossiers}

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from motcua.core.errors import Conflict
-from motcua.dossiers import services
+from motcua.dossiers import commands, services
 from motcua.dossiers.models import DailySerial, Dossier, DossierEvent
 from motcua.dossiers.workflow import Action
 from tests.conftest import CENTRE, PROCEDURE, make_desk, personal_id, phone
@@ -65,8 +66,8 @@ def assert_consecutive(codes: list[str]) -> None:
         ).last == len(serials)
 
 
-def applicant(i: int) -> services.Applicant:
-    return services.Applicant(
+def applicant(i: int) -> commands.Applicant:
+    return commands.Applicant(
         kind="individual",
         full_name=f"Nguyễn Văn {i}",
         id_number=personal_id(i),
@@ -82,7 +83,7 @@ def counter_dossier(actor: Any, i: int) -> Callable[[], Dossier]:
             procedure_code=PROCEDURE,
             channel="counter",
             applicant=applicant(i),
-            documents=[services.DocumentIn("GDN", "Giấy đề nghị"), services.DocumentIn("DL", "Điều lệ")],
+            documents=[commands.DocumentIn("GDN", "Giấy đề nghị"), commands.DocumentIn("DL", "Điều lệ")],
             idempotency_key=f"k-{i}",
         )
         assert created
@@ -127,7 +128,7 @@ def test_fifty_online_dossiers_received_at_once_get_consecutive_codes() -> None:
     assert all(d.code is None and d.receiving_agency.code == CENTRE for d in submitted)
 
     def receive(actor: Any, pk: int) -> Callable[[], Dossier]:
-        return lambda: services.receive(actor=actor, dossier_id=pk)
+        return lambda: services.act(actor=actor, dossier_id=pk, command=commands.Receive())
 
     calls = [receive(desk.receivers[i], d.pk) for i, d in enumerate(submitted)]
     dossiers = oks(run_at_once(calls))
@@ -159,10 +160,8 @@ def test_two_officers_acting_at_once_give_one_success_and_one_conflict(
     before = list(DossierEvent.objects.filter(dossier=dossier).values_list("action", flat=True))
 
     def act(name: str, actor: Any) -> Callable[[], Dossier]:
-        kwargs: dict[str, Any] = {"actor": actor, "dossier_id": dossier.pk}
-        if name in ("refuse", "stop"):
-            kwargs["reason"] = "Thiếu giấy tờ"
-        return lambda: services.ACTIONS[Action(name)](**kwargs)
+        command = commands.build(Action(name), {"reason": "Thiếu giấy tờ"})
+        return lambda: services.act(actor=actor, dossier_id=dossier.pk, command=command)
 
     results = run_at_once([act(first, desk.receivers[0]), act(second, desk.receivers[1])])
     kinds = sorted(kind for kind, _r in results)
@@ -181,7 +180,7 @@ def test_two_officers_acting_at_once_give_one_success_and_one_conflict(
     if start == "submitted":
         if won == "receive":
             assert dossier.received_at is not None
-            assert dossier.code == f"{CENTRE}-{dossier.received_at.astimezone(services.tz()):%y%m%d}-0001"
+            assert dossier.code == f"{CENTRE}-{timezone.localtime(dossier.received_at):%y%m%d}-0001"
         else:
             assert dossier.code is None and not DailySerial.objects.exists()
 
@@ -202,14 +201,15 @@ def test_an_officer_waiting_on_a_forward_gets_409_not_404() -> None:
 
     def forward() -> Dossier:
         with transaction.atomic():
-            moved = services.forward(actor=desk.receivers[0], dossier_id=dossier.pk)
+            moved = services.act(actor=desk.receivers[0], dossier_id=dossier.pk, command=commands.Forward())
             holding.set()
             time.sleep(1)  # the other officer is now waiting for the lock
         return moved
 
     def refuse() -> Dossier:
         assert holding.wait(TIMEOUT)
-        return services.refuse(actor=desk.receivers[1], dossier_id=dossier.pk, reason="Thiếu giấy tờ")
+        refusal = commands.Close(closing=Action.REFUSE, reason="Thiếu giấy tờ")
+        return services.act(actor=desk.receivers[1], dossier_id=dossier.pk, command=refusal)
 
     (kind1, moved), (kind2, error) = run_at_once([forward, refuse])
     assert kind1 == "ok" and moved.status == "processing", moved

@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests, the page tests of both sides among them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,22 @@ from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
+
+from motcua.dossiers.tests.conftest import world  # noqa: E402,F401 — the small province, for every app's page tests
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_tidy(settings: Any, tmp_path: Any) -> None:
+    """Uploads go to a throwaway folder; passwords hash fast (argon2 costs ~50 ms a user)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clean_throttle(db: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

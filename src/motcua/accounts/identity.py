@@ -108,12 +108,19 @@ def check_personal_id(personal_id: str, *, today: date | None = None) -> str:
     return personal_id
 
 
-def check_tax_code(tax_code: str) -> str:
+def check_tax_code(tax_code: str, *, today: date | None = None) -> str:
     """Organisations: a 10-digit tax code, or 10+3 for a branch. Since 07/2025 a 12-digit personal ID also serves."""
     if _TAX_CODE.fullmatch(tax_code):
         return tax_code
     if len(tax_code) == 12 and tax_code.isdigit():
-        return check_personal_id(tax_code)
+        return check_personal_id(tax_code, today=today)
     raise InvalidIdentifier(
         "A tax code has 10 digits, or 10 digits, a hyphen and 3 digits for a branch.", "tax_code"
     )
+
+
+def check_applicant(kind: str, id_number: str, *, today: date | None = None) -> str:
+    """An applicant's identifier: a tax code for an organisation, a personal ID for anyone else."""
+    if kind == "organization":
+        return check_tax_code(id_number, today=today)
+    return check_personal_id(id_number, today=today)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from motcua.agencies.models import AdministrativeUnit, Agency
@@ -42,3 +44,11 @@ def admin_unit_list(
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     return qs.order_by("code")
+
+
+def agency_names(codes: Iterable[str]) -> dict[str, str]:
+    """code → name of the agencies named, in one query (the timeline names the agencies it went to)."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    return dict(Agency.objects.filter(code__in=wanted).values_list("code", "name"))

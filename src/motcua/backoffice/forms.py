@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import Action
-from motcua.portal.forms import ReasonForm, StyledForm, SupplementForm
+from motcua.dossiers.workflow import CLOSING, Action
+from motcua.web.forms import ReasonForm, StyledForm, SupplementForm
 
 
 class ReceiveForm(StyledForm):
@@ -43,8 +43,8 @@ class RequestSupplementForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         other = [line.strip() for line in data.get("other", "").splitlines() if line.strip()]
-        data["all_items"] = [*data.get("items", []), *other]
-        if not data["all_items"]:
+        data["items"] = [*data.get("items", []), *other]  # what the command takes
+        if not data["items"]:
             self.add_error("items", _("Tick at least one document, or name it under “Other items”."))
         return data
 
@@ -142,7 +142,7 @@ def form_for(
         return ResolveForm(**kwargs)
     if action is Action.RETURN_RESULT:
         return ReturnResultForm(**kwargs)
-    if action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
+    if action in CLOSING:
         return ReasonForm(**kwargs)
     return ReceiveForm(**kwargs)
 

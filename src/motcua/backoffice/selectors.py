@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.permissions import is_admin
 from motcua.accounts.roles import Role
 from motcua.agencies.models import Agency
-from motcua.catalog.models import ProcessStep, StepRole
+from motcua.catalog.models import StepRole
 from motcua.dossiers.models import ControlSheetEntry, Dossier
-from motcua.dossiers.selectors import visible_dossiers
-from motcua.dossiers.workflow import WAITING, Status
-
-OPEN = (Status.RECEIVED, Status.PROCESSING)
+from motcua.dossiers.selectors import OPEN_STATUSES, overdue_q, visible_dossiers
+from motcua.dossiers.workflow import IN_HAND, WAITING, Status
 
 
 @dataclass(frozen=True)
@@ -83,14 +81,6 @@ def queues_for(user: Any) -> list[Queue]:
     return QUEUES.get(user.role, QUEUES[Role.SUPERVISOR])
 
 
-def _awaiting_approval() -> Exists:
-    return Exists(
-        ProcessStep.objects.filter(
-            version_id=OuterRef("procedure_version_id"), role=StepRole.LEADER, name=OuterRef("current_step")
-        )
-    )
-
-
 def _urgent_first(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """Overdue first, then due soonest (an overdue dossier has the earliest due date); dossiers not
     yet received by how long they have waited."""
@@ -110,20 +100,17 @@ def queue(user: Any, key: str) -> QuerySet[Dossier]:
         place = Q(receiving_agency_id=mine) if user.role == Role.RECEIVER else Q(current_agency_id=mine)
         qs = qs.filter(place, status__in=WAITING)
     elif key == "here":
-        qs = qs.filter(current_agency_id=mine, status__in=OPEN)
+        qs = qs.filter(current_agency_id=mine, status__in=IN_HAND)
     elif key == "approval":
-        qs = qs.filter(_awaiting_approval(), current_agency_id=mine, status=Status.PROCESSING)
+        qs = qs.filter(current_step__role=StepRole.LEADER, current_agency_id=mine, status=Status.PROCESSING)
     elif key == "overdue":
-        qs = qs.filter(
-            resolved_at__isnull=True,
-            closed_at__isnull=True,
-            paused_at__isnull=True,
-            due_at__lt=timezone.now(),
-        )
+        qs = qs.filter(overdue_q(timezone.now()))
     else:  # "open"
-        qs = qs.filter(resolved_at__isnull=True, closed_at__isnull=True)
+        qs = qs.filter(status__in=OPEN_STATUSES)
     return _urgent_first(
-        qs.select_related("procedure_version", "receiving_agency", "current_agency", "resolving_agency")
+        qs.select_related(
+            "procedure_version", "receiving_agency", "current_agency", "resolving_agency", "current_step"
+        )
     )
 
 
@@ -142,7 +129,9 @@ def search(user: Any, text: str) -> QuerySet[Dossier]:
             | Q(applicant_name__icontains=text)
             | Q(procedure_version__name__icontains=text)
         )
-    return qs.select_related("procedure_version", "current_agency").order_by("-submitted_at", "-id")
+    return qs.select_related("procedure_version", "current_agency", "current_step").order_by(
+        "-submitted_at", "-id"
+    )
 
 
 def control_sheet(dossier: Dossier) -> QuerySet[ControlSheetEntry]:

@@ -19,19 +19,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.roles import Role
+from motcua.agencies.selectors import agency_names
+from motcua.backoffice import presenters as actions
 from motcua.backoffice import selectors
 from motcua.backoffice.forms import IntakeForm, form_for
+from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import NotFound, ServiceError
+from motcua.dossiers import commands, services
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action
-from motcua.portal import presenters
-from motcua.portal import selectors as portal
-from motcua.portal.access import staff_required
-from motcua.portal.citizen import store
-from motcua.portal.forms import ApplicantForm, StyledForm, show_service_error
+from motcua.web import presenters
+from motcua.web.access import staff_required
+from motcua.web.forms import ApplicantForm, StyledForm, show_service_error
+from motcua.web.uploads import store
 
 
 @staff_required
@@ -43,6 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     key = key if key in keys else keys[0]
     current = next(q for q in queues if q.key == key)
     page = Paginator(selectors.queue(user, key), 25).get_page(request.GET.get("page"))
+    calendar = get_calendar()
     return render(
         request,
         "backoffice/queue.html",
@@ -50,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "queues": [(q, selectors.queue(user, q.key).count()) for q in queues],
             "current": current,
             "page": page,
-            "rows": [(d, presenters.clock(d)) for d in page],
+            "rows": [(d, presenters.clock(d, calendar)) for d in page],
         },
     )
 
@@ -66,15 +69,15 @@ class ActionForm:
 
     @property
     def label(self) -> str:
-        return str(presenters.ACTION_LABELS[self.action])
+        return str(actions.ACTION_LABELS[self.action])
 
     @property
     def help(self) -> str:
-        return str(presenters.ACTION_HELP[self.action])
+        return str(actions.ACTION_HELP[self.action])
 
     @property
     def destructive(self) -> bool:
-        return self.action in presenters.DESTRUCTIVE
+        return self.action in actions.DESTRUCTIVE
 
     @property
     def multipart(self) -> bool:
@@ -100,7 +103,7 @@ def _extra(dossier: Dossier, allowed: list[Action]) -> dict[str, Any]:
 def _dossier_page(
     request: HttpRequest, dossier: Dossier, bound: tuple[Action, StyledForm] | None = None, status: int = 200
 ) -> HttpResponse:
-    allowed = presenters.ordered(presenters.actions_for(request.user, dossier))
+    allowed = actions.ordered(presenters.actions_for(request.user, dossier))
     extra = _extra(dossier, allowed)
     action_forms = []
     for i, action in enumerate(allowed):
@@ -109,25 +112,25 @@ def _dossier_page(
         else:
             form = form_for(action, dossier, **extra)
             action_forms.append(
-                ActionForm(action, form, bound is None and i == 0 and action not in presenters.DESTRUCTIVE)
+                ActionForm(action, form, bound is None and i == 0 and action not in actions.DESTRUCTIVE)
             )
     # An action no longer open (someone else was quicker): its error goes on top of the page.
     stray = [str(e) for e in bound[1].non_field_errors()] if bound and bound[0] not in allowed else []
     events = list(dossiers.dossier_events(request.user, dossier.pk))
-    names = portal.agency_names(str((e.data or {}).get("to", "")) for e in events)
+    names = agency_names(str((e.data or {}).get("to", "")) for e in events)
     return render(
         request,
         "backoffice/dossier.html",
         {
             "stray_errors": stray,
             "d": dossier,
-            "clock": presenters.clock(dossier),
+            "clock": presenters.clock(dossier, get_calendar()),
             "events": events,
             "steps": presenters.timeline(dossier, events, names, for_citizen=False),
             "sheet": selectors.control_sheet(dossier),
             "actions": action_forms,
             "pending": presenters.open_supplement(dossier),
-            "printable": presenters.printable_forms(dossier),
+            "printable": actions.printable_forms(dossier),
         },
         status=status,
     )
@@ -141,11 +144,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 def _perform(
     request: HttpRequest, dossier: Dossier, action: Action, form: StyledForm, extra: dict[str, Any]
 ) -> None:
-    data = form.cleaned_data
-    kwargs: dict[str, Any] = {"actor": request.user, "dossier_id": dossier.pk}
-    if action is Action.REQUEST_SUPPLEMENT:
-        kwargs |= {"items": data["all_items"], "reason": data["reason"]}
-    elif action is Action.SUPPLEMENT:
+    """Store what the form uploaded, then take the action through the one service door."""
+    data = dict(form.cleaned_data)
+    if action is Action.SUPPLEMENT:
         documents = []
         for i, (code, name) in enumerate(extra["items"]):
             file_id = None
@@ -153,38 +154,19 @@ def _perform(
                 file_id, errors = store(request, upload)
                 for error in errors:
                     form.add_error(f"item_{i}", error)
-            documents.append(services.DocumentIn(code=code, name=name, file_id=file_id))
-        if form.errors:
-            form.mark_invalid()
-            return
-        kwargs |= {"documents": documents}
-    elif action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
-        kwargs |= {"reason": data["reason"]}
-    elif action is Action.FORWARD:
-        kwargs |= {
-            "agency_code": data["agency_code"] or None,
-            "step": data["step"] or None,
-            "note": data["note"],
-        }
-    elif action is Action.REQUEST_PAYMENT:
-        kwargs |= {"amount_vnd": data["amount_vnd"]}
+            documents.append(commands.DocumentIn(code=code, name=name, file_id=file_id))
+        data["documents"] = documents
     elif action is Action.PAY:
-        kwargs |= {"amount_vnd": data["amount_vnd"], "method": "counter", "reference": data["reference"]}
-    elif action is Action.EXTEND:
-        kwargs |= {"new_due_at": data["new_due_at"], "reason": data["reason"]}
-    elif action is Action.RESOLVE:
-        result_file_id = None
-        if upload := data.get("result_file"):
-            result_file_id, errors = store(request, upload)
-            for error in errors:
-                form.add_error("result_file", error)
-            if errors:
-                form.mark_invalid()
-                return
-        kwargs |= {"outcome": data["outcome"], "note": data["note"], "result_file_id": result_file_id}
-    elif action is Action.RETURN_RESULT:
-        kwargs |= {"method": data["method"]}
-    services.ACTIONS[action](**kwargs)
+        data["method"] = "counter"
+    elif action is Action.RESOLVE and (upload := data.get("result_file")):
+        data["result_file_id"], errors = store(request, upload)
+        for error in errors:
+            form.add_error("result_file", error)
+    if form.errors:
+        form.mark_invalid()
+        return
+    command = commands.build(action, data)
+    services.act(actor=request.user, dossier_id=dossier.pk, command=command)  # type: ignore[arg-type]
 
 
 DONE = {
@@ -243,7 +225,7 @@ def received(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/received.html",
-        {"d": found, "receipt_url": presenters.form_url(found, "receipt"), "forward": forward},
+        {"d": found, "receipt_url": actions.form_url(found, "receipt"), "forward": forward},
     )
 
 
@@ -290,9 +272,9 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 procedure_code=code,
                 channel=form.cleaned_data["channel"],
-                applicant=services.Applicant(**applicant.cleaned_data),
+                applicant=commands.Applicant(**applicant.cleaned_data),
                 documents=[
-                    services.DocumentIn(code=c, name=names[c]) for c in form.cleaned_data["documents"]
+                    commands.DocumentIn(code=c, name=names[c]) for c in form.cleaned_data["documents"]
                 ],
             )
         except ServiceError as exc:
@@ -335,12 +317,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         found = selectors.search(request.user, form.cleaned_data["q"])
         results = list(found[:51])
+    calendar = get_calendar()
     return render(
         request,
         "backoffice/search.html",
         {
             "form": form,
-            "results": [(d, presenters.clock(d)) for d in (results or [])[:50]],
+            "results": [(d, presenters.clock(d, calendar)) for d in (results or [])[:50]],
             "searched": results is not None,
             "more": results is not None and len(results) > 50,
         },

@@ -82,6 +82,11 @@ class WorkingCalendar:
         object.__setattr__(self, "_day_total", sum((end - start for start, end in spans), timedelta()))
         object.__setattr__(self, "_cutoff", _offset(self.cutoff))
 
+    @property
+    def day_length(self) -> timedelta:
+        """The working time of one full day (8 hours by default): what "N working days" multiplies."""
+        return self._day_total
+
     # --- days ------------------------------------------------------------------------------------
 
     def _year(self, year: int) -> _Year:

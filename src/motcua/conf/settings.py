@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.files",
     "motcua.dossiers",
+    "motcua.web",
     "motcua.backoffice",
     "motcua.monitoring",
     "motcua.portal",

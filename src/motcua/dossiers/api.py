@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.urls import path
-from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
@@ -18,7 +15,7 @@ from rest_framework.views import APIView
 
 from motcua.core.errors import InvalidInput
 from motcua.core.throttling import WindowThrottle
-from motcua.dossiers import selectors, services, workflow
+from motcua.dossiers import commands, labels, selectors, services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.serializers import (
     ActionSerializer,
@@ -31,15 +28,6 @@ from motcua.dossiers.serializers import (
     timeliness_of,
 )
 from motcua.dossiers.workflow import Action
-
-
-def _documents(items: list[dict[str, Any]] | None) -> list[services.DocumentIn]:
-    return [
-        services.DocumentIn(
-            code=d["code"], name=d["name"], file_id=str(d["file_id"]) if d.get("file_id") else None
-        )
-        for d in items or []
-    ]
 
 
 @extend_schema_view(
@@ -84,8 +72,8 @@ class DossierListCreate(ListAPIView[Dossier]):
             procedure_code=body["procedure_code"],
             channel=body["channel"],
             receiving_agency_code=body.get("receiving_agency_code") or None,
-            applicant=services.Applicant(**body["applicant"]),
-            documents=_documents(body.get("documents")),
+            applicant=commands.Applicant(**body["applicant"]),
+            documents=commands.documents(body.get("documents")),
             idempotency_key=key,
         )
         shown = dossier if created else selectors.dossier_get(request.user, dossier.pk)
@@ -107,43 +95,10 @@ class DossierActions(APIView):
     def post(self, request: Request, dossier_id: int) -> Response:
         data = ActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        body = dict(data.validated_data)
-        action = Action(body.pop("action"))
-        actor = request.user
-        kwargs: dict[str, Any] = {"actor": actor, "dossier_id": dossier_id}
-        if action is Action.REQUEST_SUPPLEMENT:
-            kwargs |= {"items": body["items"], "reason": body["reason"]}
-        elif action is Action.SUPPLEMENT:
-            kwargs |= {"documents": _documents(body["documents"])}
-        elif action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
-            kwargs |= {"reason": body["reason"]}
-        elif action is Action.FORWARD:
-            kwargs |= {
-                "agency_code": body.get("agency_code") or None,
-                "step": body.get("step") or None,
-                "note": body.get("note", ""),
-            }
-        elif action is Action.REQUEST_PAYMENT:
-            kwargs |= {"amount_vnd": body["amount_vnd"]}
-        elif action is Action.PAY:
-            kwargs |= {
-                "amount_vnd": body["amount_vnd"],
-                "method": body["method"],
-                "reference": body.get("reference", ""),
-                "gateway": body.get("gateway"),
-            }
-        elif action is Action.EXTEND:
-            kwargs |= {"new_due_at": body["new_due_at"], "reason": body["reason"]}
-        elif action is Action.RESOLVE:
-            kwargs |= {
-                "outcome": body["outcome"],
-                "note": body.get("note", ""),
-                "result_file_id": str(body["result_file_id"]) if body.get("result_file_id") else None,
-            }
-        elif action is Action.RETURN_RESULT:
-            kwargs |= {"method": body["method"]}
-        services.ACTIONS[action](**kwargs)
-        return Response(DossierSerializer(selectors.dossier_get(actor, dossier_id)).data)
+        body = data.validated_data
+        command = commands.build(Action(body["action"]), body)
+        services.act(actor=request.user, dossier_id=dossier_id, command=command)  # type: ignore[arg-type]
+        return Response(DossierSerializer(selectors.dossier_get(request.user, dossier_id)).data)
 
 
 class DossierEvents(APIView):
@@ -188,7 +143,7 @@ class Lookup(APIView):
                 "code": found.code,
                 "procedure_name": found.procedure_name,
                 "status": found.status,
-                "status_label": workflow.label(workflow.Status(found.status), translation.get_language()),
+                "status_label": labels.status_label(found.status),
                 "received_at": local(found.received_at),
                 "due_at": local(found.due_at),
                 "resolved_at": local(found.resolved_at),

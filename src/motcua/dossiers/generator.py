@@ -382,12 +382,7 @@ def _save_serials(serials: dict[tuple[int, date], int], touched: set[tuple[int, 
     )
 
 
-_OPEN_STEPS = {
-    Status.RECEIVED: "Đã tiếp nhận tại Bộ phận Một cửa",
-    Status.PROCESSING: "Thẩm định, xử lý hồ sơ",
-    Status.AWAITING_SUPPLEMENT: "Chờ công dân bổ sung hồ sơ",
-    Status.AWAITING_PAYMENT: "Chờ thực hiện nghĩa vụ tài chính",
-}
+_CLOSING_NOTES = {Action.WITHDRAW: "Công dân rút hồ sơ", Action.STOP: "Dừng xử lý"}
 
 
 def _one(
@@ -477,7 +472,7 @@ def _one(
         "imported": True,
         "updated_at": batch.written_at,  # real time: the roll-ups' watermark reads it
         "code": None,
-        "current_step": "",
+        "current_step_id": None,
     }
     # Documents: every required one, some optional; online ones are files already.
     for code, name, required in p.documents:
@@ -499,7 +494,6 @@ def _one(
         )
     if channel == "online" and r() < 0.015:  # refused at receipt: never received, no code
         d |= {"status": Status.REFUSED, "closed_at": submitted_at + timedelta(hours=rng.randint(1, 20))}
-        d["current_step"] = "Không được tiếp nhận"
         log.event(submitted_at, "create", Status.SUBMITTED, channel=channel)
         log.event(d["closed_at"], Action.REFUSE, Status.REFUSED, note=_REFUSAL)
         batch.add(Dossier, d)
@@ -583,10 +577,9 @@ def _one(
         closed = min(now, received_at + (resolved_at - received_at) / 2)
         status = Status.WITHDRAWN if w < 0.012 else Status.STOPPED
         d |= {"status": status, "closed_at": closed, "current_agency_id": resolving_id}
-        d["current_step"] = "Công dân rút hồ sơ" if status == Status.WITHDRAWN else "Dừng xử lý"
         worked_on_until(closed)
         action = Action.WITHDRAW if status == Status.WITHDRAWN else Action.STOP
-        log.event(closed, action, status, note=d["current_step"])
+        log.event(closed, action, status, note=_CLOSING_NOTES[action])
         batch.add(Dossier, d)
         return
     pay_channel = None
@@ -621,7 +614,6 @@ def _one(
             }
             if fee and pay_channel and status == Status.PROCESSING and r() < 0.5:
                 d |= {"fee_vnd": fee, "payment_channel": pay_channel}
-        d["current_step"] = _OPEN_STEPS[d["status"]]
         if d["status"] != Status.RECEIVED:
             worked_on_until(now)
         batch.add(Dossier, d)
@@ -638,7 +630,6 @@ def _one(
         "outcome": outcome,
         "e_result": e_result or (not p.result_doc and r() < 0.5),
         "result_pushed_to_warehouse": e_result and r() < 0.6,
-        "current_step": "Đã trả kết quả" if returned else "Đã có kết quả",
     }
     back_at_desk = resolving_id != receiving_id
     worked_on_until(resolved_at, resolved_at)  # resolving closes the open step

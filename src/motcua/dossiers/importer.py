@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from motcua.accounts import identity
 from motcua.accounts.models import User
@@ -47,7 +46,7 @@ from motcua.dossiers.models import (
     Rating,
     SupplementRequest,
 )
-from motcua.dossiers.workflow import FINISHED, WAITING, Status
+from motcua.dossiers.workflow import CLOSED, FINISHED, WAITING, Status
 
 # --- Part 1: one line, plain Python ----------------------------------------------------------------
 
@@ -57,8 +56,6 @@ APPLICANT_KINDS = frozenset({"individual", "organization"})
 OUTCOMES = frozenset({"approved", "rejected"})
 PAYMENT_CHANNELS = frozenset({"national_portal", "local_gateway", "counter"})
 STATUSES = frozenset(s.value for s in Status)
-CLOSED = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})  # closed without a result
-UNFINISHED = frozenset({Status.RECEIVED, Status.PROCESSING, *WAITING})
 FLAGS = ("e_result", "vneid_verified", "population_data_used", "synced_to_national_portal")
 # The model's max_length for each string (kept in step with dossiers/models.py).
 MAX = {
@@ -776,7 +773,6 @@ DOSSIER_COLUMNS = (
     "channel",
     "status",
     "left_status",
-    "current_step",
     "applicant_kind",
     "applicant_name",
     "applicant_id_number",
@@ -828,12 +824,6 @@ class _Writer:
         self.calendar = get_calendar()
         self.now = now = timezone.now()
         self.serials: dict[tuple[int, date], int] = {}  # (agency id, day) → highest serial imported
-        self.labels = {
-            "waiting": gettext("Waiting to be received"),
-            "received": gettext("Received at the one-stop desk"),
-            "resolved": gettext("Result ready"),
-            "returned": gettext("Result returned"),
-        }
         self.dossiers = _Table(Dossier, DOSSIER_COLUMNS, now)
         self.documents = _Table(DossierDocument, DOCUMENT_COLUMNS, now)
         self.supplements = _Table(SupplementRequest, SUPPLEMENT_COLUMNS, now)
@@ -871,20 +861,13 @@ class _Writer:
         receiving = refs.agencies[r.receiving_agency_code]
         resolving = refs.agencies[r.resolving_agency_code]
         status = r.status
+        # Where it stands follows from the status (workflow.placement): history names no step.
         if status in FINISHED or r.received_at is None or status in (Status.RECEIVED, Status.REFUSED):
-            current, step, left = receiving, "", ""
-            if status == Status.RESOLVED:
-                step = self.labels["resolved"]
-            elif status == Status.RETURNED:
-                step = self.labels["returned"]
-            elif status == Status.RECEIVED:
-                step = self.labels["received"]
-            elif status in (Status.SUBMITTED, Status.AWAITING_SUPPLEMENT):
-                step = self.labels["waiting"]
-                left = Status.SUBMITTED.value if status == Status.AWAITING_SUPPLEMENT else ""
+            current, left = receiving, ""
+            if status == Status.AWAITING_SUPPLEMENT:
+                left = Status.SUBMITTED.value
         else:  # processing, waiting for the applicant, or closed during processing: at the resolving agency
             current = resolving
-            step = refs.agency_names[resolving] if status in UNFINISHED else ""
             left = Status.PROCESSING.value if status in WAITING else ""
         paused_at = remaining = original_remaining = None
         if status == Status.AWAITING_SUPPLEMENT and r.due_at is not None:
@@ -910,7 +893,6 @@ class _Writer:
             r.channel,
             status.value,
             left,
-            step,
             r.applicant_kind,
             r.applicant_name,
             r.applicant_id_number,

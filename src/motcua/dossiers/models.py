@@ -59,7 +59,16 @@ class Dossier(models.Model):
     left_status = models.CharField(
         max_length=24, blank=True
     )  # the status a wait for the applicant returns to
-    current_step = models.CharField(_("current step"), max_length=300, blank=True)
+    # The step of the procedure the dossier is at, when it is at one; where it stands otherwise
+    # follows from its status (workflow.placement). Labels are rendered when a page is drawn.
+    current_step = models.ForeignKey(
+        "catalog.ProcessStep",
+        verbose_name=_("current step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     applicant_kind = models.CharField(max_length=12)
     applicant_name = models.CharField(_("applicant"), max_length=200)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from motcua.accounts.permissions import is_admin
@@ -15,6 +15,17 @@ from motcua.accounts.roles import Role
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import NotFound
 from motcua.dossiers.models import ControlSheetEntry, Dossier, DossierEvent
+from motcua.dossiers.workflow import OPEN
+
+OPEN_STATUSES = [s.value for s in OPEN]
+
+
+def overdue_q(now: datetime) -> Q:
+    """Unfinished dossiers past their due date: ``workflow.timeliness`` "overdue" as one indexed filter.
+    A paused clock is judged where it stopped, so a dossier paused after its due date stays overdue."""
+    running = Q(paused_at__isnull=True, due_at__lt=now)
+    stopped_late = Q(paused_at__isnull=False, paused_at__gt=F("due_at"))
+    return Q(status__in=OPEN_STATUSES, due_at__isnull=False) & (running | stopped_late)
 
 
 def visible_dossiers(user: Any) -> QuerySet[Dossier]:
@@ -46,7 +57,12 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
 
 def _with_details(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return qs.select_related(
-        "procedure", "procedure_version", "receiving_agency", "resolving_agency", "current_agency"
+        "procedure",
+        "procedure_version",
+        "receiving_agency",
+        "resolving_agency",
+        "current_agency",
+        "current_step",
     ).prefetch_related("documents", "supplement_requests", "payments")
 
 
@@ -70,10 +86,7 @@ def dossier_list(
     if procedure_code:
         qs = qs.filter(procedure__code=procedure_code)
     if overdue is not None:
-        running = Q(
-            resolved_at__isnull=True, closed_at__isnull=True, due_at__isnull=False, paused_at__isnull=True
-        )
-        late = running & Q(due_at__lt=timezone.now())
+        late = overdue_q(timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     return _with_details(qs).order_by("-submitted_at", "-id")
 
@@ -101,6 +114,7 @@ def dossier_for_forms(user: Any, dossier_id: int) -> Dossier:
             "receiving_agency__parent",
             "resolving_agency__parent",
             "current_agency",
+            "current_step",
         )
         .prefetch_related(
             "documents",

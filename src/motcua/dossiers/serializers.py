@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from motcua.dossiers import workflow
+from motcua.dossiers import commands, labels, workflow
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.selectors import LookupResult
 
@@ -64,21 +62,8 @@ class ActionSerializer(serializers.Serializer[None]):
     outcome = serializers.ChoiceField(choices=["approved", "rejected"], required=False)
     result_file_id = serializers.UUIDField(required=False, allow_null=True, format="hex_verbose")
 
-    REQUIRED = {
-        "request_supplement": ["items", "reason"],
-        "supplement": ["documents"],
-        "refuse": ["reason"],
-        "request_payment": ["amount_vnd"],
-        "pay": ["amount_vnd", "method"],
-        "extend": ["new_due_at", "reason"],
-        "resolve": ["outcome"],
-        "return_result": ["method"],
-        "withdraw": ["reason"],
-        "stop": ["reason"],
-    }
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        missing = [f for f in self.REQUIRED.get(attrs["action"], []) if f not in attrs]
+        missing = [f for f in commands.required(workflow.Action(attrs["action"])) if f not in attrs]
         if missing:
             raise serializers.ValidationError(
                 {f: [serializers.Field.default_error_messages["required"]] for f in missing}
@@ -88,7 +73,7 @@ class ActionSerializer(serializers.Serializer[None]):
 
 def local(value: Any) -> str | None:
     """ISO 8601 with the +07:00 offset (contract §2)."""
-    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat() if value else None
+    return value.astimezone(timezone.get_default_timezone()).isoformat() if value else None
 
 
 class DossierSerializer(serializers.Serializer[Dossier]):
@@ -114,7 +99,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
     outcome = serializers.CharField(allow_null=True)
     timeliness = serializers.SerializerMethodField()
     clock_paused = serializers.SerializerMethodField()
-    current_step = serializers.CharField()
+    current_step = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
     supplement_requests = serializers.SerializerMethodField()
@@ -122,7 +107,12 @@ class DossierSerializer(serializers.Serializer[Dossier]):
 
     @extend_schema_field(serializers.CharField())
     def get_status_label(self, obj: Dossier) -> str:
-        return workflow.label(workflow.Status(obj.status), translation.get_language())
+        return labels.status_label(obj.status)
+
+    @extend_schema_field(serializers.CharField())
+    def get_current_step(self, obj: Dossier) -> str:
+        """The procedure's step the dossier is at, or where its status places it, in the reader's language."""
+        return labels.where(obj)
 
     def get_sync_code(self, obj: Dossier) -> int:
         return workflow.SYNC_CODE[workflow.Status(obj.status)]
@@ -224,8 +214,9 @@ def timeliness_of(obj: Dossier | LookupResult) -> str | None:
         due_at=obj.due_at,
         original_due_at=obj.original_due_at,
         supplements_after_receipt=obj.supplements_after_receipt,
-        now=obj.paused_at or timezone.now(),  # a stopped clock is judged where it stopped
-        tz=ZoneInfo(settings.TIME_ZONE),
+        paused_at=obj.paused_at,
+        now=timezone.now(),
+        tz=timezone.get_default_timezone(),
     )
     return value.value if value else None
 

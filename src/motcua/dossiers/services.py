@@ -1,37 +1,36 @@
 """Writes for dossiers: creation and every action of contract §5.
 
-Each function is one transaction that locks the dossier row, so that two officers acting at once
-give one success and one 409; each appends to the event log, which is never edited.
+``act`` is the one door for actions: it locks the dossier row (so that two officers acting at once
+give one success and one 409), checks visibility (404), the actor (403) and the state (409), lets
+the action's handler do what is particular to it, then takes the next status and the clock effect
+from ``workflow.TRANSITIONS`` and appends to the event log, which is never edited.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import identity
 from motcua.accounts.models import User
-from motcua.accounts.permissions import is_admin
 from motcua.accounts.roles import Role
 from motcua.accounts.services import IDENTIFIER_MESSAGES
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
-from motcua.catalog.models import Level, ProcedureVersion, VersionStatus
+from motcua.catalog.models import Level, ProcedureVersion, ProcessStep, VersionStatus
 from motcua.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from motcua.dossiers import workflow
+from motcua.dossiers import commands, serials, workflow
+from motcua.dossiers.commands import Applicant, DocumentIn
 from motcua.dossiers.models import (
     Channel,
     ControlSheetEntry,
-    DailySerial,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -41,55 +40,15 @@ from motcua.dossiers.models import (
     SupplementRequest,
 )
 from motcua.dossiers.selectors import visible_dossiers
-from motcua.dossiers.workflow import Action, Status
+from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
-
-
-def tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-@dataclass(frozen=True)
-class Applicant:
-    kind: str
-    full_name: str
-    id_number: str
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-
-
-@dataclass(frozen=True)
-class DocumentIn:
-    code: str
-    name: str
-    file_id: str | None = None
-
 
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-def _event(
-    dossier: Dossier, actor: User | None, action: str, from_status: str, note: str = "", **data: Any
-) -> None:
-    DossierEvent.objects.create(
-        dossier=dossier,
-        at=timezone.now(),
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=dossier.status,
-        note=note,
-        data=data,
-    )
-
-
 def _check_applicant(applicant: Applicant) -> None:
     try:
-        if applicant.kind == "organization":
-            identity.check_tax_code(applicant.id_number)
-        else:
-            identity.check_personal_id(applicant.id_number)
+        identity.check_applicant(applicant.kind, applicant.id_number)
     except identity.InvalidIdentifier as exc:
         raise InvalidInput(fields={"applicant.id_number": [IDENTIFIER_MESSAGES[exc.reason]]}) from exc
 
@@ -109,14 +68,12 @@ def _files(actor: User, documents: Sequence[DocumentIn], field: str) -> dict[str
 
 def _add_documents(
     dossier: Dossier,
-    actor: User,
+    files: dict[str, StoredFile],
     documents: Sequence[DocumentIn],
-    field: str,
+    now: datetime,
     supplement: SupplementRequest | None = None,
-) -> None:
-    files = _files(actor, documents, field)
-    now = timezone.now()
-    DossierDocument.objects.bulk_create(
+) -> list[DossierDocument]:
+    return DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
             code=d.code,
@@ -155,45 +112,73 @@ def resolving_agency_for(version: ProcedureVersion, receiving: Agency) -> Agency
     return version.agency
 
 
-def _assign_code(dossier: Dossier, received_at: datetime) -> None:
-    """{agency code}-{YYMMDD}-{NNNN} for a received dossier already written. The serial comes from one
-    upsert that locks the agency's counter row for the day until commit, so concurrent receipts get
-    distinct, consecutive serials and a rolled-back one gives its number back.
-
-    Call it last in the transaction: every statement after it keeps the other desks of the agency
-    waiting. (With the upsert before the inserts, 16 counter clients spent most of their time in
-    PostgreSQL's Lock:transactionid wait, at about 66 dossiers/s.)"""
-    from django.db import connection
-
-    day = received_at.astimezone(tz()).date()
-    serials = DailySerial._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {serials} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {serials}.last + 1 RETURNING last",
-            [dossier.receiving_agency_id, day],
-        )
-        serial = cursor.fetchone()[0]
-        dossier.code = f"{dossier.receiving_agency.code}-{day:%y%m%d}-{serial:04d}"
-        cursor.execute(
-            f"UPDATE {Dossier._meta.db_table} SET code = %s WHERE id = %s",  # noqa: S608
-            [dossier.code, dossier.pk],
-        )
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _receive(dossier: Dossier, actor: User | None, now: datetime) -> None:
+# --- the clock, driven by workflow.TRANSITIONS --------------------------------------------------------
+
+
+def _start(dossier: Dossier, move: workflow.Move, now: datetime) -> None:
+    """Receipt: the due date is set from now, by the procedure's processing time."""
     version = dossier.procedure_version
     due = get_calendar().due(now, version.processing_time_value, version.processing_time_unit)
     dossier.received_at = now
     dossier.due_at = dossier.original_due_at = due.due
-    dossier.status = Status.RECEIVED
     dossier.current_agency = dossier.receiving_agency
-    dossier.current_step = str(_("Received at the one-stop desk"))
-    # The code comes last, from _assign_code, once the dossier is written.
+    dossier.current_step = None
 
 
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+def _pause(dossier: Dossier, move: workflow.Move, now: datetime) -> None:
+    """Waiting for the applicant: keep the working time left until the due date and the first
+    appointment, and the status to come back to."""
+    dossier.left_status = move.before
+    if dossier.due_at is None or dossier.paused_at is not None:
+        return
+    cal = get_calendar()
+    dossier.paused_at = now
+    dossier.remaining_seconds = int(cal.working_time_between(now, dossier.due_at).total_seconds())
+    if dossier.original_due_at is not None:
+        dossier.original_remaining_seconds = int(
+            cal.working_time_between(now, dossier.original_due_at).total_seconds()
+        )
+
+
+def _resume(dossier: Dossier, move: workflow.Move, now: datetime) -> None:
+    """The applicant answered: the time left is walked forward again from the next working instant.
+    The first appointment moves too, because time spent waiting for the applicant is not the agency's."""
+    dossier.left_status = ""
+    if dossier.paused_at is None or dossier.remaining_seconds is None:
+        return
+    cal = get_calendar()
+    dossier.due_at = cal.resume(timedelta(seconds=dossier.remaining_seconds), now)
+    if dossier.original_remaining_seconds is not None:
+        dossier.original_due_at = cal.resume(timedelta(seconds=dossier.original_remaining_seconds), now)
+    dossier.paused_at = dossier.remaining_seconds = dossier.original_remaining_seconds = None
+
+
+def _end(dossier: Dossier, move: workflow.Move, now: datetime) -> None:
+    """The clock stops for good: with a result (resolved_at) or without one (closed_at)."""
+    dossier.paused_at = dossier.remaining_seconds = dossier.original_remaining_seconds = None
+    dossier.left_status = ""
+    if move.to in workflow.CLOSED:
+        dossier.closed_at = now
+    else:
+        dossier.resolved_at = now
+
+
+def _unchanged(dossier: Dossier, move: workflow.Move, now: datetime) -> None:
+    """Forward and return leave the clock as it is; an extension moves the due date in its handler."""
+
+
+_CLOCK: dict[Clock, Callable[[Dossier, workflow.Move, datetime], None]] = {
+    Clock.START: _start,
+    Clock.PAUSE: _pause,
+    Clock.RESUME: _resume,
+    Clock.END: _end,
+    Clock.MOVE: _unchanged,
+    Clock.NONE: _unchanged,
+}
 
 
 # --- creation ---------------------------------------------------------------------------------------------
@@ -285,11 +270,12 @@ def create_dossier(
         request_digest=digest,
         submitted_at=now,
         vneid_verified=False,
-        current_step=str(_("Waiting to be received")),
     )
     files = _files(actor, documents, "documents")
-    if channel != Channel.ONLINE:
-        _receive(dossier, actor, now)
+    receipt = workflow.move(Action.RECEIVE, Status.SUBMITTED) if channel != Channel.ONLINE else None
+    if receipt is not None:  # the desk receives what is handed in at once
+        _CLOCK[receipt.clock](dossier, receipt, now)
+        dossier.status = receipt.to
     try:
         with transaction.atomic():
             dossier.save()
@@ -297,19 +283,9 @@ def create_dossier(
         raise Conflict(
             _("This Idempotency-Key is being used by another request."), code="idempotency_key_reused"
         ) from exc
-    docs = DossierDocument.objects.bulk_create(
-        DossierDocument(
-            dossier=dossier,
-            code=d.code,
-            name=d.name,
-            file=files.get(d.file_id or ""),
-            digitized=bool(d.file_id),
-            added_at=now,
-        )
-        for d in documents
-    )
-    if channel != Channel.ONLINE:
-        _assign_code(dossier, now)
+    docs = _add_documents(dossier, files, documents, now)
+    if receipt is not None:
+        serials.assign_code(dossier, now)
     events = [
         DossierEvent(
             dossier=dossier,
@@ -321,7 +297,7 @@ def create_dossier(
             data={"channel": channel},
         )
     ]
-    if channel != Channel.ONLINE:
+    if receipt is not None:
         events.append(
             DossierEvent(
                 dossier=dossier,
@@ -334,18 +310,18 @@ def create_dossier(
             )
         )
     DossierEvent.objects.bulk_create(events)
-    dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
 
 
 # --- actions ------------------------------------------------------------------------------------------------
 
 
-def _actor_view(user: User) -> workflow.Actor:
-    return workflow.Actor(user_id=user.pk, role=user.role, agency_id=user.agency_id, is_admin=is_admin(user))
+def actor_of(user: User) -> workflow.Actor:
+    return workflow.Actor(user_id=user.pk, role=user.role, agency_id=user.agency_id)
 
 
-def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, Status]:
+def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, workflow.Move]:
     """Lock the dossier, then check in the order a user can understand: exists for you (404), you may
     act on it (403), the action is allowed now (409)."""
     # Lock the bare row first, then read it with its relations: one FOR UPDATE query with joins would,
@@ -363,11 +339,13 @@ def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, Statu
     holding = workflow.Holding(
         dossier.current_agency_id, dossier.receiving_agency_id, dossier.applicant_user_id
     )
-    if not workflow.may_act(_actor_view(actor), action, holding):
+    if not workflow.may_act(actor_of(actor), action, holding):
         raise Forbidden(_("You may not %(action)s this dossier.") % {"action": action.value})
     status = Status(dossier.status)
-    if status not in workflow.TRANSITIONS[action].allowed_from:
-        allowed = ", ".join(workflow.allowed_actions(status)) or "—"
+    try:
+        left = Status(dossier.left_status) if dossier.left_status else None
+        move = workflow.move(action, status, left_from=left)
+    except workflow.NotAllowedNow as exc:
         raise Conflict(
             _(
                 "The action %(action)s is not allowed while the dossier is %(status)s. Allowed now: %(allowed)s."
@@ -375,36 +353,23 @@ def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, Statu
             % {
                 "action": action.value,
                 "status": f"“{workflow.label(status, translation.get_language())}” ({status.value})",
-                "allowed": allowed,
+                "allowed": ", ".join(exc.allowed) or "—",
             },
             code="action_not_allowed",
-        )
-    return dossier, status
+        ) from exc
+    return dossier, move
 
 
-def _pause(dossier: Dossier, now: datetime) -> None:
-    """The clock stops: keep the working time left until the due date and the first appointment."""
-    if dossier.due_at is None or dossier.paused_at is not None:
-        return
-    cal = get_calendar()
-    dossier.paused_at = now
-    dossier.remaining_seconds = int(cal.working_time_between(now, dossier.due_at).total_seconds())
-    if dossier.original_due_at is not None:
-        dossier.original_remaining_seconds = int(
-            cal.working_time_between(now, dossier.original_due_at).total_seconds()
-        )
+@dataclass
+class _Step:
+    """One action in hand: the locked dossier, who acts, what they asked, and the move it makes."""
 
-
-def _resume(dossier: Dossier, now: datetime) -> None:
-    """The applicant answered: the time left is walked forward again from the next working instant.
-    The first appointment moves too, because time spent waiting for the applicant is not the agency's."""
-    if dossier.paused_at is None or dossier.remaining_seconds is None:
-        return
-    cal = get_calendar()
-    dossier.due_at = cal.resume(timedelta(seconds=dossier.remaining_seconds), now)
-    if dossier.original_remaining_seconds is not None:
-        dossier.original_due_at = cal.resume(timedelta(seconds=dossier.original_remaining_seconds), now)
-    dossier.paused_at = dossier.remaining_seconds = dossier.original_remaining_seconds = None
+    dossier: Dossier
+    actor: User
+    move: workflow.Move
+    now: datetime
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def _close_open_step(dossier: Dossier, now: datetime) -> None:
@@ -413,14 +378,16 @@ def _close_open_step(dossier: Dossier, now: datetime) -> None:
         return
     entry.completed_at = now
     if entry.step_due_at:
-        entry.result = workflow.step_timeliness(now, entry.step_due_at, tz()).value
+        entry.result = workflow.step_timeliness(now, entry.step_due_at, timezone.get_default_timezone()).value
     entry.save(update_fields=["completed_at", "result"])
 
 
-def _hand_over(dossier: Dossier, actor: User, to: Agency, step: str, now: datetime, note: str = "") -> None:
+def _hand_over(
+    step: _Step, to: Agency, name: str, planned: ProcessStep | None = None, note: str = ""
+) -> None:
     """A row of the process control sheet (form 06), with the step's deadline when the procedure has one."""
+    dossier, now = step.dossier, step.now
     _close_open_step(dossier, now)
-    planned = next((s for s in dossier.procedure_version.steps.all() if s.name == step), None)
     step_due = (
         get_calendar().add_working_time(now, timedelta(hours=float(planned.working_hours)))
         if planned
@@ -430,265 +397,203 @@ def _hand_over(dossier: Dossier, actor: User, to: Agency, step: str, now: dateti
         dossier=dossier,
         from_agency=dossier.current_agency,
         to_agency=to,
-        step=step,
+        step=name,
         handed_over_at=now,
-        handed_over_by=actor,
+        handed_over_by=step.actor,
         step_due_at=step_due,
         note=note,
     )
 
 
-@transaction.atomic
-def receive(*, actor: User, dossier_id: int) -> Dossier:
-    dossier, before = _begin(actor, dossier_id, Action.RECEIVE)
-    now = timezone.now()
-    _receive(dossier, actor, now)
-    dossier.save()
-    _assign_code(dossier, now)
-    _event(dossier, actor, Action.RECEIVE, before, code=dossier.code)
-    return dossier
+def _receive(step: _Step, command: commands.Receive) -> None:
+    """Tiếp nhận: the clock starts (workflow) and the code is given last (``act``)."""
 
 
-@transaction.atomic
-def request_supplement(*, actor: User, dossier_id: int, items: Sequence[str], reason: str) -> Dossier:
+def _request_supplement(step: _Step, command: commands.RequestSupplement) -> None:
     """Yêu cầu bổ sung (form 02): once and in full; the clock stops while the applicant answers."""
-    dossier, before = _begin(actor, dossier_id, Action.REQUEST_SUPPLEMENT)
-    if not items:
+    if not command.items:
         raise InvalidInput(fields={"items": [_("Name at least one item to supplement.")]})
-    now = timezone.now()
-    after_receipt = before != Status.SUBMITTED
-    _pause(dossier, now)
-    dossier.left_status = before
-    dossier.status = Status.AWAITING_SUPPLEMENT
+    dossier = step.dossier
+    after_receipt = step.move.before != Status.SUBMITTED
     if after_receipt:
         dossier.supplements_after_receipt += 1
-    dossier.save()
     SupplementRequest.objects.create(
         dossier=dossier,
-        requested_at=now,
-        requested_by=actor,
-        items=list(items),
-        reason=reason,
+        requested_at=step.now,
+        requested_by=step.actor,
+        items=list(command.items),
+        reason=command.reason,
         after_receipt=after_receipt,
     )
-    _event(dossier, actor, Action.REQUEST_SUPPLEMENT, before, note=reason, items=list(items))
-    return dossier
+    step.note, step.data = command.reason, {"items": list(command.items)}
 
 
-@transaction.atomic
-def supplement(*, actor: User, dossier_id: int, documents: Sequence[DocumentIn]) -> Dossier:
-    dossier, before = _begin(actor, dossier_id, Action.SUPPLEMENT)
-    if not documents:
+def _supplement(step: _Step, command: commands.Supplement) -> None:
+    if not command.documents:
         raise InvalidInput(fields={"documents": [_("Attach the documents that were asked for.")]})
-    now = timezone.now()
+    dossier = step.dossier
     request = dossier.supplement_requests.filter(completed_at__isnull=True).order_by("-requested_at").first()
-    _add_documents(dossier, actor, documents, "documents", supplement=request)
+    files = _files(step.actor, command.documents, "documents")
+    _add_documents(dossier, files, command.documents, step.now, supplement=request)
     if request is not None:
-        request.completed_at = now
+        request.completed_at = step.now
         request.save(update_fields=["completed_at"])
-    _resume(dossier, now)
-    dossier.status = workflow.next_status(Action.SUPPLEMENT, before, left_from=Status(dossier.left_status))
-    dossier.left_status = ""
-    dossier.save()
-    _event(dossier, actor, Action.SUPPLEMENT, before, documents=[d.code for d in documents])
-    return dossier
+    step.data = {"documents": [d.code for d in command.documents]}
 
 
-def _close(dossier: Dossier, now: datetime) -> None:
-    dossier.closed_at = now
-    dossier.paused_at = dossier.remaining_seconds = dossier.original_remaining_seconds = None
+def _close(step: _Step, command: commands.Close) -> None:
+    """Refused (form 03), withdrawn, or stopped (form 05): the clock ends without a result (workflow)."""
+    step.note = command.reason
 
 
-@transaction.atomic
-def refuse(*, actor: User, dossier_id: int, reason: str) -> Dossier:
-    """Từ chối tiếp nhận (form 03)."""
-    dossier, before = _begin(actor, dossier_id, Action.REFUSE)
-    _close(dossier, timezone.now())
-    dossier.status = Status.REFUSED
-    dossier.save()
-    _event(dossier, actor, Action.REFUSE, before, note=reason)
-    return dossier
-
-
-@transaction.atomic
-def forward(
-    *, actor: User, dossier_id: int, agency_code: str | None = None, step: str | None = None, note: str = ""
-) -> Dossier:
+def _forward(step: _Step, command: commands.Forward) -> None:
     """Chuyển hồ sơ: to another agency (một cửa liên thông) or to the next step within one."""
-    dossier, before = _begin(actor, dossier_id, Action.FORWARD)
-    if agency_code:
-        target = Agency.objects.filter(code=agency_code).first()
+    dossier = step.dossier
+    if command.agency_code:
+        target = Agency.objects.filter(code=command.agency_code).first()
         if target is None:
             raise InvalidInput(
-                fields={"agency_code": [_("Unknown agency %(code)s.") % {"code": agency_code}]}
+                fields={"agency_code": [_("Unknown agency %(code)s.") % {"code": command.agency_code}]}
             )
     elif dossier.current_agency_id != dossier.resolving_agency_id:
         target = dossier.resolving_agency
     else:
         target = dossier.current_agency
-    now = timezone.now()
-    step_name = step or target.name
-    _hand_over(dossier, actor, target, step_name, now, note)
+    steps = list(dossier.procedure_version.steps.all())
+    planned = next((s for s in steps if s.name == command.step), None) if command.step else None
+    if command.step and planned is None and steps:
+        raise InvalidInput(
+            fields={
+                "step": [
+                    _("The procedure has no step %(step)s. Its steps: %(steps)s.")
+                    % {"step": command.step, "steps": "; ".join(s.name for s in steps)}
+                ]
+            }
+        )
+    name = command.step or target.name
+    _hand_over(step, target, name, planned, command.note)
     dossier.current_agency = target
-    dossier.current_step = step_name
-    dossier.status = Status.PROCESSING
-    dossier.save()
-    _event(dossier, actor, Action.FORWARD, before, note=note, to=target.code, step=step_name)
-    return dossier
+    dossier.current_step = planned
+    step.note, step.data = command.note, {"to": target.code, "step": name}
 
 
-@transaction.atomic
-def request_payment(*, actor: User, dossier_id: int, amount_vnd: int) -> Dossier:
-    dossier, before = _begin(actor, dossier_id, Action.REQUEST_PAYMENT)
-    if amount_vnd <= 0:
+def _request_payment(step: _Step, command: commands.RequestPayment) -> None:
+    if command.amount_vnd <= 0:
         raise InvalidInput(fields={"amount_vnd": [_("The amount must be positive.")]})
-    now = timezone.now()
-    _pause(dossier, now)
-    dossier.left_status = before
-    dossier.status = Status.AWAITING_PAYMENT
-    dossier.save()
-    Payment.objects.create(dossier=dossier, amount_vnd=amount_vnd, requested_at=now, requested_by=actor)
-    _event(dossier, actor, Action.REQUEST_PAYMENT, before, amount_vnd=amount_vnd)
-    return dossier
+    Payment.objects.create(
+        dossier=step.dossier, amount_vnd=command.amount_vnd, requested_at=step.now, requested_by=step.actor
+    )
+    step.data = {"amount_vnd": command.amount_vnd}
 
 
-@transaction.atomic
-def pay(
-    *,
-    actor: User,
-    dossier_id: int,
-    amount_vnd: int,
-    method: str,
-    reference: str = "",
-    gateway: str | None = None,
-) -> Dossier:
-    """Payment recorded; ``gateway`` says which online platform took it (national portal by default)."""
-    dossier, before = _begin(actor, dossier_id, Action.PAY)
+def _pay(step: _Step, command: commands.Pay) -> None:
+    dossier = step.dossier
     payment = dossier.payments.filter(paid_at__isnull=True).order_by("-requested_at").first()
     if payment is None:
         raise Conflict(_("No payment is awaited."), code="no_payment_due")
-    if amount_vnd != payment.amount_vnd:
+    if command.amount_vnd != payment.amount_vnd:
         raise InvalidInput(
             fields={"amount_vnd": [_("The amount due is %(amount)s VND.") % {"amount": payment.amount_vnd}]}
         )
-    if method not in ("online", "counter"):
+    if command.method not in ("online", "counter"):
         raise InvalidInput(fields={"method": [_("Use online or counter.")]})
-    now = timezone.now()
-    payment.paid_at, payment.paid_amount_vnd, payment.method, payment.reference = (
-        now,
-        amount_vnd,
-        method,
-        reference,
-    )
+    payment.paid_at, payment.paid_amount_vnd = step.now, command.amount_vnd
+    payment.method, payment.reference = command.method, command.reference
     payment.save()
-    dossier.fee_vnd += amount_vnd
+    dossier.fee_vnd += command.amount_vnd
     dossier.payment_channel = (
-        PaymentChannel.COUNTER if method == "counter" else (gateway or PaymentChannel.NATIONAL_PORTAL)
+        PaymentChannel.COUNTER
+        if command.method == "counter"
+        else (command.gateway or PaymentChannel.NATIONAL_PORTAL)
     )
-    _resume(dossier, now)
-    dossier.status = workflow.next_status(Action.PAY, before, left_from=Status(dossier.left_status))
-    dossier.left_status = ""
-    dossier.save()
-    _event(dossier, actor, Action.PAY, before, amount_vnd=amount_vnd, method=method)
-    return dossier
+    step.data = {"amount_vnd": command.amount_vnd, "method": command.method}
 
 
-@transaction.atomic
-def extend(*, actor: User, dossier_id: int, new_due_at: datetime, reason: str) -> Dossier:
+def _extend(step: _Step, command: commands.Extend) -> None:
     """Xin lỗi và gia hạn (form 04): once, before the due date; the first appointment is kept."""
-    dossier, before = _begin(actor, dossier_id, Action.EXTEND)
-    now = timezone.now()
+    dossier, now = step.dossier, step.now
     if dossier.extended_at is not None:
         raise Conflict(_("The appointment has already been extended once."), code="already_extended")
     if dossier.due_at is None or now >= dossier.due_at:
         raise Conflict(_("An extension must be made before the due date."), code="past_due")
-    if new_due_at <= dossier.due_at:
+    if command.new_due_at <= dossier.due_at:
         raise InvalidInput(fields={"new_due_at": [_("The new date must be after the current due date.")]})
-    if not reason.strip():
+    if not command.reason.strip():
         raise InvalidInput(fields={"reason": [_("State the reason for the delay.")]})
     previous = dossier.due_at
-    dossier.due_at = new_due_at
+    dossier.due_at = command.new_due_at
     dossier.extended_at = now
-    dossier.save()
-    _event(
-        dossier,
-        actor,
-        Action.EXTEND,
-        before,
-        note=reason,
-        previous_due_at=previous.isoformat(),
-        new_due_at=new_due_at.isoformat(),
-    )
-    return dossier
+    step.note = command.reason
+    step.data = {"previous_due_at": previous.isoformat(), "new_due_at": command.new_due_at.isoformat()}
 
 
-@transaction.atomic
-def resolve(
-    *, actor: User, dossier_id: int, outcome: str, note: str = "", result_file_id: str | None = None
-) -> Dossier:
+def _resolve(step: _Step, command: commands.Resolve) -> None:
     """Kết quả: the result is ready and goes back to the one-stop desk that received the dossier."""
-    dossier, before = _begin(actor, dossier_id, Action.RESOLVE)
-    if outcome not in ("approved", "rejected"):
+    dossier = step.dossier
+    if command.outcome not in ("approved", "rejected"):
         raise InvalidInput(fields={"outcome": [_("Use approved or rejected.")]})
-    if result_file_id:
-        dossier.result_file = _files(actor, [DocumentIn("KQ", "", result_file_id)], "result")[result_file_id]
+    if command.result_file_id:
+        found = _files(step.actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
+        dossier.result_file = found[command.result_file_id]
         dossier.e_result = True
-    now = timezone.now()
-    dossier.resolved_at = now
-    dossier.outcome = outcome
-    dossier.status = Status.RESOLVED
+    dossier.outcome = command.outcome
     if dossier.current_agency_id != dossier.receiving_agency_id:
-        _hand_over(
-            dossier,
-            actor,
-            dossier.receiving_agency,
-            str(_("Result returned to the one-stop desk")),
-            now,
-            note,
-        )
+        back = str(_("Result returned to the one-stop desk"))
+        _hand_over(step, dossier.receiving_agency, back, note=command.note)
     else:
-        _close_open_step(dossier, now)
+        _close_open_step(dossier, step.now)
     dossier.current_agency = dossier.receiving_agency
-    dossier.current_step = str(_("Result ready"))
-    dossier.save()
-    _event(dossier, actor, Action.RESOLVE, before, note=note, outcome=outcome)
-    return dossier
+    dossier.current_step = None
+    step.note, step.data = command.note, {"outcome": command.outcome}
 
 
-@transaction.atomic
-def return_result(*, actor: User, dossier_id: int, method: str) -> Dossier:
-    dossier, before = _begin(actor, dossier_id, Action.RETURN_RESULT)
-    if method not in ("counter", "post", "online"):
+def _return_result(step: _Step, command: commands.ReturnResult) -> None:
+    dossier = step.dossier
+    if command.method not in ("counter", "post", "online"):
         raise InvalidInput(fields={"method": [_("Use counter, post or online.")]})
-    now = timezone.now()
-    _close_open_step(dossier, now)
-    dossier.returned_at = now
-    dossier.return_method = method
-    dossier.status = Status.RETURNED
-    dossier.current_step = str(_("Result returned"))
-    dossier.save()
-    _event(dossier, actor, Action.RETURN_RESULT, before, method=method)
-    return dossier
+    _close_open_step(dossier, step.now)
+    dossier.returned_at = step.now
+    dossier.return_method = command.method
+    step.data = {"method": command.method}
+
+
+_HANDLERS: dict[Action, Callable[[_Step, Any], None]] = {
+    Action.RECEIVE: _receive,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.SUPPLEMENT: _supplement,
+    Action.FORWARD: _forward,
+    Action.REQUEST_PAYMENT: _request_payment,
+    Action.PAY: _pay,
+    Action.EXTEND: _extend,
+    Action.RESOLVE: _resolve,
+    Action.RETURN_RESULT: _return_result,
+    **dict.fromkeys(workflow.CLOSING, _close),
+}
 
 
 @transaction.atomic
-def withdraw(*, actor: User, dossier_id: int, reason: str) -> Dossier:
-    dossier, before = _begin(actor, dossier_id, Action.WITHDRAW)
-    _close(dossier, timezone.now())
-    dossier.status = Status.WITHDRAWN
+def act(*, actor: User, dossier_id: int, command: commands.Command) -> Dossier:
+    """Take one action of contract §5 on a dossier; the dossier as it is afterwards."""
+    action = command.action
+    dossier, move = _begin(actor, dossier_id, action)
+    step = _Step(dossier, actor, move, timezone.now())
+    _HANDLERS[action](step, command)
+    _CLOCK[move.clock](dossier, move, step.now)
+    dossier.status = move.to
     dossier.save()
-    _event(dossier, actor, Action.WITHDRAW, before, note=reason)
-    return dossier
-
-
-@transaction.atomic
-def stop(*, actor: User, dossier_id: int, reason: str) -> Dossier:
-    """Dừng giải quyết (form 05)."""
-    dossier, before = _begin(actor, dossier_id, Action.STOP)
-    _close(dossier, timezone.now())
-    dossier.status = Status.STOPPED
-    dossier.save()
-    _event(dossier, actor, Action.STOP, before, note=reason)
+    if move.clock is Clock.START:
+        serials.assign_code(dossier, step.now)  # last: it locks the agency's counter until commit
+        step.data["code"] = dossier.code
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=step.now,
+        actor=actor,
+        action=action,
+        from_status=move.before,
+        to_status=dossier.status,
+        note=step.note,
+        data=step.data,
+    )
     return dossier
 
 
@@ -705,19 +610,3 @@ def rate(*, code: str, id_number: str, satisfied: bool, comment: str = "") -> Ra
     return Rating.objects.create(
         dossier=dossier, satisfied=satisfied, comment=comment, created_at=timezone.now()
     )
-
-
-ACTIONS: Mapping[Action, Any] = {
-    Action.RECEIVE: receive,
-    Action.REQUEST_SUPPLEMENT: request_supplement,
-    Action.SUPPLEMENT: supplement,
-    Action.REFUSE: refuse,
-    Action.FORWARD: forward,
-    Action.REQUEST_PAYMENT: request_payment,
-    Action.PAY: pay,
-    Action.EXTEND: extend,
-    Action.RESOLVE: resolve,
-    Action.RETURN_RESULT: return_result,
-    Action.WITHDRAW: withdraw,
-    Action.STOP: stop,
-}

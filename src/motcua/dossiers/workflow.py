@@ -1,7 +1,7 @@
 """The dossier state machine (contract §5), in one map. Plain Python, no Django import.
 
 Everything else asks this module: which actions a status allows, where each leads, what it does
-to the clock, who may take it, and how timely a dossier is.
+to the clock, who may take it, where a dossier stands, and how timely it is.
 """
 
 from __future__ import annotations
@@ -61,9 +61,15 @@ LABEL_EN = {
     Status.RESOLVED: "Resolved, result ready",
     Status.RETURNED: "Result returned",
 }
-FINAL = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
-FINISHED = frozenset({Status.RESOLVED, Status.RETURNED})  # resolved_at is set
-WAITING = frozenset({Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT})
+
+# The status sets, named once. Every dossier is in exactly one of OPEN, FINISHED and CLOSED.
+FINISHED = frozenset({Status.RESOLVED, Status.RETURNED})  # a result exists: resolved_at is set
+CLOSED = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})  # ended without a result: closed_at
+OPEN = frozenset(Status) - FINISHED - CLOSED  # not finished yet: the clock runs or waits
+WAITING = frozenset(
+    {Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT}
+)  # the clock waits for the applicant
+IN_HAND = frozenset({Status.RECEIVED, Status.PROCESSING})  # at an agency, being worked on
 
 
 class Action(StrEnum):
@@ -81,6 +87,9 @@ class Action(StrEnum):
     STOP = "stop"
 
 
+CLOSING = frozenset({Action.REFUSE, Action.WITHDRAW, Action.STOP})  # end the dossier without a result
+
+
 class Clock(StrEnum):
     """What an action does to the dossier's working-time clock."""
 
@@ -88,7 +97,7 @@ class Clock(StrEnum):
     PAUSE = "pause"  # waiting for the applicant: remaining time is kept
     RESUME = "resume"  # the applicant answered: remaining time is walked forward again
     MOVE = "move"  # extension: the due date moves, the first one is kept
-    END = "end"  # the dossier is finished or closed
+    END = "end"  # the dossier is finished or closed: the clock stops for good
     NONE = "none"
 
 
@@ -103,30 +112,21 @@ class Transition:
     clock: Clock
 
 
-_OPEN = frozenset({Status.RECEIVED, Status.PROCESSING})
 TRANSITIONS: dict[Action, Transition] = {
     Action.RECEIVE: Transition(frozenset({Status.SUBMITTED}), Status.RECEIVED, Clock.START),
     Action.REQUEST_SUPPLEMENT: Transition(
-        frozenset({Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING}),
-        Status.AWAITING_SUPPLEMENT,
-        Clock.PAUSE,
+        frozenset({Status.SUBMITTED, *IN_HAND}), Status.AWAITING_SUPPLEMENT, Clock.PAUSE
     ),
     Action.SUPPLEMENT: Transition(frozenset({Status.AWAITING_SUPPLEMENT}), BACK, Clock.RESUME),
     Action.REFUSE: Transition(frozenset({Status.SUBMITTED, Status.RECEIVED}), Status.REFUSED, Clock.END),
-    Action.FORWARD: Transition(_OPEN, Status.PROCESSING, Clock.NONE),
+    Action.FORWARD: Transition(IN_HAND, Status.PROCESSING, Clock.NONE),
     Action.REQUEST_PAYMENT: Transition(frozenset({Status.PROCESSING}), Status.AWAITING_PAYMENT, Clock.PAUSE),
     Action.PAY: Transition(frozenset({Status.AWAITING_PAYMENT}), BACK, Clock.RESUME),
-    Action.EXTEND: Transition(_OPEN, SAME, Clock.MOVE),
+    Action.EXTEND: Transition(IN_HAND, SAME, Clock.MOVE),
     Action.RESOLVE: Transition(frozenset({Status.PROCESSING}), Status.RESOLVED, Clock.END),
     Action.RETURN_RESULT: Transition(frozenset({Status.RESOLVED}), Status.RETURNED, Clock.NONE),
-    Action.WITHDRAW: Transition(
-        frozenset({Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, *WAITING}),
-        Status.WITHDRAWN,
-        Clock.END,
-    ),
-    Action.STOP: Transition(
-        frozenset({Status.RECEIVED, Status.PROCESSING, *WAITING}), Status.STOPPED, Clock.END
-    ),
+    Action.WITHDRAW: Transition(OPEN, Status.WITHDRAWN, Clock.END),
+    Action.STOP: Transition(OPEN - {Status.SUBMITTED}, Status.STOPPED, Clock.END),
 }
 
 
@@ -142,18 +142,32 @@ class NotAllowedNow(Exception):
         )
 
 
-def next_status(action: Action, status: Status, *, left_from: Status | None = None) -> Status:
-    """The status after ``action``; BACK returns to ``left_from`` (the status before the wait)."""
+@dataclass(frozen=True)
+class Move:
+    """What an action does to a dossier in a given status: where it goes and what the clock does."""
+
+    action: Action
+    before: Status
+    to: Status
+    clock: Clock
+
+
+def move(action: Action, status: Status, *, left_from: Status | None = None) -> Move:
+    """The move ``action`` makes from ``status``; BACK returns to ``left_from`` (the status before the wait).
+
+    Raises NotAllowedNow when the action is not allowed in ``status``."""
     transition = TRANSITIONS[action]
     if status not in transition.allowed_from:
         raise NotAllowedNow(action, status)
     if transition.to == SAME:
-        return status
-    if transition.to == BACK:
+        to = status
+    elif transition.to == BACK:
         if left_from is None:
             raise ValueError("a dossier waiting for the applicant remembers the status it left")
-        return left_from
-    return Status(transition.to)
+        to = left_from
+    else:
+        to = Status(transition.to)
+    return Move(action, status, to, transition.clock)
 
 
 # --- Who may act (contract §5, "Who acts") -----------------------------------------------------------
@@ -168,7 +182,6 @@ class Actor:
     user_id: int
     role: str
     agency_id: int | None
-    is_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +206,37 @@ def may_act(actor: Actor, action: Action, dossier: Holding) -> bool:
     return False
 
 
+# --- Where a dossier is ------------------------------------------------------------------------------
+
+
+class Placement(StrEnum):
+    """Where a dossier stands when it is not at a step of its procedure (the steps are data)."""
+
+    AWAITING_RECEIPT = "awaiting_receipt"  # submitted online, the desk has not received it yet
+    AT_DESK = "at_desk"  # received at the one-stop desk, not handed over yet
+    IN_PROCESS = "in_process"  # being processed at an agency, at no named step
+    AWAITING_APPLICANT = "awaiting_applicant"  # supplement or payment asked for
+    RESULT_READY = "result_ready"  # back at the desk, to be handed over
+    RESULT_RETURNED = "result_returned"
+    CLOSED = "closed"  # refused, withdrawn or stopped
+
+
+def placement(status: Status) -> Placement:
+    if status is Status.SUBMITTED:
+        return Placement.AWAITING_RECEIPT
+    if status is Status.RECEIVED:
+        return Placement.AT_DESK
+    if status is Status.PROCESSING:
+        return Placement.IN_PROCESS
+    if status in WAITING:
+        return Placement.AWAITING_APPLICANT
+    if status is Status.RESOLVED:
+        return Placement.RESULT_READY
+    if status is Status.RETURNED:
+        return Placement.RESULT_RETURNED
+    return Placement.CLOSED
+
+
 # --- Timeliness (contract §5) --------------------------------------------------------------------------------
 
 
@@ -211,12 +255,15 @@ def timeliness(
     due_at: datetime | None,
     original_due_at: datetime | None,
     supplements_after_receipt: int,
+    paused_at: datetime | None,
     now: datetime,
     tz: tzinfo,
 ) -> Timeliness | None:
     """Finished: late if after the first appointment or supplemented more than once after receipt,
     early if on a calendar day before the appointment's day, else on time. Unfinished: overdue
-    once now passes the due date. Dossiers never received (or closed without a result) have none.
+    once the clock passes the due date — a paused clock is judged where it stopped, since time spent
+    waiting for the applicant is not the agency's. Dossiers never received, or closed without a
+    result, have none.
     """
     if resolved_at is not None:
         if original_due_at is None:
@@ -225,9 +272,10 @@ def timeliness(
             return Timeliness.LATE
         early = resolved_at.astimezone(tz).date() < original_due_at.astimezone(tz).date()
         return Timeliness.EARLY if early else Timeliness.ON_TIME
-    if due_at is None or status in FINAL:
+    if due_at is None or status not in OPEN:
         return None
-    return Timeliness.OVERDUE if now > due_at else Timeliness.ON_TRACK
+    judged_at = paused_at or now
+    return Timeliness.OVERDUE if judged_at > due_at else Timeliness.ON_TRACK
 
 
 def step_timeliness(completed: datetime, due: datetime, tz: tzinfo) -> Timeliness:
@@ -244,21 +292,16 @@ def label(status: Status, language: str | None) -> str:
     return (LABEL_EN if language == "en" else LABEL_VI)[status]
 
 
-def is_late(
-    resolved_at: datetime | None, original_due_at: datetime | None, supplements_after_receipt: int
-) -> bool:
-    return bool(
-        resolved_at and original_due_at and (resolved_at > original_due_at or supplements_after_receipt > 1)
-    )
-
-
 __all__ = [
     "BACK",
-    "SAME",
-    "FINAL",
+    "CLOSED",
+    "CLOSING",
     "FINISHED",
+    "IN_HAND",
     "LABEL_EN",
     "LABEL_VI",
+    "OPEN",
+    "SAME",
     "SYNC_CODE",
     "TRANSITIONS",
     "WAITING",
@@ -266,14 +309,17 @@ __all__ = [
     "Actor",
     "Clock",
     "Holding",
+    "Move",
     "NotAllowedNow",
+    "Placement",
     "Status",
     "Timeliness",
     "Transition",
     "allowed_actions",
     "label",
     "may_act",
-    "next_status",
+    "move",
+    "placement",
     "step_timeliness",
     "timeliness",
 ]

@@ -41,7 +41,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierDocument, Rating
-from motcua.dossiers.workflow import FINAL
+from motcua.dossiers.selectors import OPEN_STATUSES
 from motcua.monitoring.models import DossierCount, DossierFact, FactStage, FillState
 
 FILL_STATE = "dossier_counts"
@@ -152,9 +152,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
             output_field=DateField(),
         ),
         "f_timeliness": timeliness,
-        "f_open_timed": flag(
-            Q(resolved_at__isnull=True, due_at__isnull=False) & ~Q(status__in=[str(s) for s in FINAL])
-        ),
+        "f_open_timed": flag(Q(status__in=OPEN_STATUSES, due_at__isnull=False)),
         "f_result_doc": F("procedure_version__result_is_document"),
         "f_full_level": flag(Q(procedure_version__online_level="full")),
         "f_e_result": F("e_result"),

@@ -23,21 +23,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog.models import Level, ProcedureVersion, VersionStatus
 from motcua.dossiers.models import Dossier, Rating
-from motcua.dossiers.workflow import FINAL, Status
+from motcua.dossiers.selectors import overdue_q
 from motcua.monitoring import index as engine
 from motcua.monitoring.index import Count as Measure
 from motcua.monitoring.index import NoSource
 from motcua.monitoring.models import DossierCount
 from motcua.monitoring.rollup import COUNT_COLUMNS, ensure_current
-
-OPEN_STATUSES = [str(s) for s in Status if s not in FINAL and s != Status.RESOLVED]
 
 REPORT_COLUMNS = [
     "received_total",
@@ -145,21 +143,13 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _overdue_now(
-    ids: list[int], now: datetime, *, received: tuple[datetime, datetime] | None, report: bool
+    ids: list[int], now: datetime, *, received: tuple[datetime, datetime] | None
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """Unfinished dossiers overdue now (timeliness "overdue"; a paused clock judged where it stopped),
     per (agency, procedure): (overdue, overdue and not rated unsatisfied)."""
-    qs = Dossier.objects.filter(
-        resolving_agency_id__in=ids,
-        status__in=OPEN_STATUSES,
-        resolved_at__isnull=True,
-        received_at__isnull=False,
-        due_at__lt=now,
-    ).filter(Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
+    qs = Dossier.objects.filter(overdue_q(now), resolving_agency_id__in=ids)
     if received is not None:
         qs = qs.filter(received_at__gte=received[0], received_at__lt=received[1])
-    if report:
-        qs = qs.filter(closed_at__isnull=True)
     unsatisfied = Exists(Rating.objects.filter(dossier=OuterRef("pk"), satisfied=False))
     rows = (
         qs.values("resolving_agency_id", "procedure_id")
@@ -366,7 +356,7 @@ def service_index(
     agencies = {a.pk: a for a in Agency.objects.filter(path__startswith=agency.path)}
     ids = list(agencies)
     sums = _sums(ids, period_q(start, end), ["agency_id", "procedure_id"], _INDEX_COLUMNS)
-    overdue = _overdue_now(ids, now, received=_bounds(start, end), report=False)
+    overdue = _overdue_now(ids, now, received=_bounds(start, end))
     prior_cache: list[dict[tuple[Any, ...], dict[str, int]]] = []
 
     def prior() -> dict[tuple[Any, ...], dict[str, int]]:
@@ -494,9 +484,7 @@ def settlement_report(
             p = period.get(month, {})
             is_live = live and month == _month_start(today)
             overdue_live = (
-                sum(n for n, _ok in _overdue_now(ids, now, received=None, report=True).values())
-                if is_live
-                else None
+                sum(n for n, _ok in _overdue_now(ids, now, received=None).values()) if is_live else None
             )
             values = _row(p, running, overdue_live)
             rows.append(ReportRow(f"{month:%Y-%m}", f"{month:%m/%Y}", values))
@@ -538,7 +526,7 @@ def settlement_report(
     before = _fold(_sums(ids, before_q(start), by, _BALANCE_COLUMNS), key)
     overdue: dict[Hashable, int] = defaultdict(int)
     if live:
-        for pair, (n, _ok) in _overdue_now(ids, now, received=None, report=True).items():
+        for pair, (n, _ok) in _overdue_now(ids, now, received=None).items():
             overdue[key(pair)] += n
     groups: list[Hashable] = sorted(set(period) | set(before), key=lambda g: labels.get(g, (str(g), ""))[0])
     rows = []
@@ -624,15 +612,7 @@ def overdue_list(agency: Agency, *, limit: int, now: datetime | None = None) -> 
     """The unfinished dossiers overdue now under ``agency``, the longest overdue first."""
     now = now or timezone.now()
     return list(
-        Dossier.objects.filter(
-            resolving_agency_id__in=scope(agency),
-            status__in=OPEN_STATUSES,
-            resolved_at__isnull=True,
-            closed_at__isnull=True,
-            received_at__isnull=False,
-            due_at__lt=now,
-        )
-        .filter(Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
+        Dossier.objects.filter(overdue_q(now), resolving_agency_id__in=scope(agency))
         .select_related("procedure_version", "resolving_agency", "current_agency")
         .order_by("due_at")[:limit]
     )

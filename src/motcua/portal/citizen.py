@@ -10,33 +10,29 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.agencies.selectors import agency_names
+from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.errors import InvalidInput, NotFound, ServiceError
+from motcua.core.errors import NotFound, ServiceError
+from motcua.dossiers import commands, services
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action, Status
-from motcua.files.services import store_upload
-from motcua.portal import presenters
 from motcua.portal import selectors as portal
-from motcua.portal.access import citizen_required
-from motcua.portal.forms import (
-    ApplicantForm,
-    DocumentsForm,
-    RatingForm,
-    ReasonForm,
-    SupplementForm,
-    show_service_error,
-)
+from motcua.portal.forms import DocumentsForm, RatingForm
+from motcua.portal.presenters import next_step
 from motcua.portal.views import ONLINE
+from motcua.web import presenters
+from motcua.web.access import citizen_required
+from motcua.web.forms import ApplicantForm, ReasonForm, SupplementForm, show_service_error
+from motcua.web.uploads import store
 
 
 def _online_procedure(code: str) -> ProcedureVersion:
@@ -51,16 +47,6 @@ def _online_procedure(code: str) -> ProcedureVersion:
 
 def _draft_key(code: str) -> str:
     return f"portal:draft:{code}"
-
-
-def store(request: HttpRequest, upload: UploadedFile) -> tuple[str | None, list[str]]:
-    """Store one upload: (file id, errors)."""
-    try:
-        actor = request.user
-        stored = store_upload(actor=actor, name=upload.name or "", stream=upload, size=upload.size or 0)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        return None, [m for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]
-    return str(stored.id), []
 
 
 @citizen_required
@@ -154,11 +140,8 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 procedure_code=code,
                 channel="online",
-                applicant=services.Applicant(**draft["applicant"]),
-                documents=[
-                    services.DocumentIn(code=d["code"], name=d["name"], file_id=d["file_id"])
-                    for d in draft["documents"]
-                ],
+                applicant=commands.Applicant(**draft["applicant"]),
+                documents=commands.documents(draft["documents"]),
                 idempotency_key=f"portal:{draft['key']}",
             )
         except ServiceError as exc:
@@ -191,7 +174,7 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     page = Paginator(dossiers.dossier_list(request.user), 20).get_page(request.GET.get("page"))
     rated = portal.rated_ids([d.pk for d in page])
-    rows = [(d, presenters.next_step(d, rated=d.pk in rated)) for d in page]
+    rows = [(d, next_step(d, rated=d.pk in rated)) for d in page]
     return render(request, "portal/my_dossiers.html", {"page": page, "rows": rows})
 
 
@@ -199,14 +182,14 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own(request, pk)
     events = list(dossiers.dossier_events(request.user, pk))
-    names = portal.agency_names(str((e.data or {}).get("to", "")) for e in events)
+    names = agency_names(str((e.data or {}).get("to", "")) for e in events)
     rated = portal.is_rated(pk)
     allowed = presenters.actions_for(request.user, dossier)
     context = {
         "d": dossier,
         "steps": presenters.timeline(dossier, events, names, for_citizen=True),
-        "next": presenters.next_step(dossier, rated=rated),
-        "clock": presenters.clock(dossier),
+        "next": next_step(dossier, rated=rated),
+        "clock": presenters.clock(dossier, get_calendar()),
         "pending": presenters.open_supplement(dossier),
         "withdraw_form": ReasonForm(auto_id="withdraw_%s") if Action.WITHDRAW in allowed else None,
         "rating_form": None,
@@ -230,16 +213,20 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
     posted = request.method == "POST"
     form = SupplementForm(request.POST if posted else None, request.FILES if posted else None, items=items)
     if posted and form.is_valid():
-        documents: list[services.DocumentIn] = []
+        documents: list[commands.DocumentIn] = []
         for i, (code, name) in enumerate(items):
             file_id, errors = store(request, form.cleaned_data[f"item_{i}"])
             for error in errors:
                 form.add_error(f"item_{i}", error)
-            documents.append(services.DocumentIn(code=code, name=name, file_id=file_id))
+            documents.append(commands.DocumentIn(code=code, name=name, file_id=file_id))
         form.mark_invalid()
         if not form.errors:
             try:
-                services.supplement(actor=request.user, dossier_id=pk, documents=documents)  # type: ignore[arg-type]
+                services.act(
+                    actor=request.user,  # type: ignore[arg-type]
+                    dossier_id=pk,
+                    command=commands.Supplement(documents=documents),
+                )
             except ServiceError as exc:
                 show_service_error(form, exc)
             else:
@@ -263,7 +250,11 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give a reason to withdraw the dossier."))
         return redirect("portal:my_dossier", pk=pk)
     try:
-        services.withdraw(actor=request.user, dossier_id=pk, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        services.act(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier_id=pk,
+            command=commands.Close(closing=Action.WITHDRAW, reason=form.cleaned_data["reason"]),
+        )
     except NotFound as exc:
         raise Http404 from exc
     except ServiceError as exc:

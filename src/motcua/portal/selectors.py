@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
-from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.dossiers.models import Rating
 
@@ -20,13 +19,6 @@ def agencies_with_counts() -> list[tuple[str, str, int]]:
         .order_by("agency__path")
     )
     return [(r["agency__code"], r["agency__name"], r["n"]) for r in rows]
-
-
-def agency_names(codes: Iterable[str]) -> dict[str, str]:
-    wanted = {c for c in codes if c}
-    if not wanted:
-        return {}
-    return dict(Agency.objects.filter(code__in=wanted).values_list("code", "name"))
 
 
 def is_rated(dossier_id: int) -> bool:

@@ -23,9 +23,10 @@ from motcua.dossiers import selectors as dossiers
 from motcua.dossiers import services
 from motcua.dossiers.workflow import FINISHED, Status
 from motcua.portal import selectors as portal
-from motcua.portal.access import home_for
-from motcua.portal.forms import LookupForm, RatingForm, StyledForm
-from motcua.portal.ratelimit import wait_seconds
+from motcua.portal.forms import LookupForm, RatingForm
+from motcua.web.access import home_for
+from motcua.web.forms import StyledForm
+from motcua.web.ratelimit import wait_seconds
 
 NOT_FOUND = gettext_lazy(
     "No dossier matches this code and ID number. Check both against your receipt and try again."

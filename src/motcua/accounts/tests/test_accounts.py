@@ -9,7 +9,8 @@ from motcua.conftest import error_of
 
 
 @pytest.mark.django_db
-def test_createuser_for_every_role(department: Any) -> None:
+def test_createuser_for_every_role(department: Any, settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # as configured
     call_command(
         "createuser",
         username="tiepnhan",

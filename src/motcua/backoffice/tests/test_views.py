@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from motcua.backoffice import selectors
-from motcua.dossiers import services
+from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
 
 ID = "066195012345"
@@ -28,8 +28,8 @@ def online(world: Any) -> Dossier:
         actor=world.citizen,
         procedure_code="1.000956",
         channel="online",
-        applicant=services.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
-        documents=[services.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
+        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
+        documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
     )
     return dossier
 
@@ -39,7 +39,7 @@ def counter(world: Any, name: str = "Nguyễn Văn An") -> Dossier:
         actor=world.receiver,
         procedure_code="1.000956",
         channel="counter",
-        applicant=services.Applicant(kind="individual", full_name=name, id_number=ID),
+        applicant=commands.Applicant(kind="individual", full_name=name, id_number=ID),
     )
     return dossier
 
@@ -104,7 +104,7 @@ def test_only_the_actions_this_user_may_take_are_offered(world: Any) -> None:
 
 def test_request_supplement_needs_an_item_and_a_reason(world: Any) -> None:
     dossier = counter(world)
-    services.forward(actor=world.receiver, dossier_id=dossier.pk)
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
     specialist = logged_in(world.specialist)
     response = specialist.post(f"/can-bo/ho-so/{dossier.pk}/xu-ly/request_supplement/", {})
     assert response.status_code == 400
@@ -126,7 +126,7 @@ def test_request_supplement_needs_an_item_and_a_reason(world: Any) -> None:
 
 def test_resolve_with_an_electronic_result_then_return_it(world: Any) -> None:
     dossier = counter(world)
-    services.forward(actor=world.receiver, dossier_id=dossier.pk)
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
     result = SimpleUploadedFile("ket-qua.pdf", PDF, content_type="application/pdf")
     response = logged_in(world.specialist).post(
         f"/can-bo/ho-so/{dossier.pk}/xu-ly/resolve/",
@@ -194,7 +194,7 @@ def test_queues_put_the_most_urgent_first(world: Any) -> None:
         (overdue, now - timedelta(hours=2)),
         (sooner, now + timedelta(days=1)),
     ):
-        services.forward(actor=world.receiver, dossier_id=dossier.pk)
+        services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
         Dossier.objects.filter(pk=dossier.pk).update(due_at=due)
     order = list(selectors.queue(world.specialist, "here").values_list("applicant_name", flat=True))
     assert order == ["B", "C", "A"]
@@ -205,7 +205,7 @@ def test_queues_put_the_most_urgent_first(world: Any) -> None:
 
 def test_the_leader_sees_what_awaits_approval(world: Any) -> None:
     dossier = counter(world)
-    services.forward(actor=world.receiver, dossier_id=dossier.pk)
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
     assert not selectors.queue(world.leader, "approval").exists()
     logged_in(world.specialist).post(
         f"/can-bo/ho-so/{dossier.pk}/xu-ly/forward/", {"forward-agency_code": "", "forward-step": "Phê duyệt"}

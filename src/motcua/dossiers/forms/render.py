@@ -213,12 +213,15 @@ def _check_refusal(dossier: Dossier) -> None:
 
 
 def _check_apology(dossier: Dossier) -> None:
-    _extension(dossier)
+    # The checks read the dossier's own fields only, so that a page can ask them of every form cheaply.
+    if dossier.extended_at is None:
+        raise _not_available(_("This form is only issued once the appointment has been extended."))
 
 
 def _extension(dossier: Dossier) -> DossierEvent:
+    _check_apology(dossier)
     event = _last_event(dossier, "extend")
-    if dossier.extended_at is None or event is None:
+    if event is None:
         raise _not_available(_("This form is only issued once the appointment has been extended."))
     return event
 
@@ -361,7 +364,8 @@ def stop_context(dossier: Dossier) -> dict[str, Any]:
     at = event.at if event else dossier.closed_at
     before = event.from_status if event else ""
     stage = LABEL_VI[Status(before)] if before in set(Status) else before
-    step = dossier.current_step if before not in ("", Status.SUBMITTED) else ""
+    at_step = dossier.current_step if before not in ("", Status.SUBMITTED) else None
+    step = at_step.name if at_step is not None else ""
     paid = sum(p.paid_amount_vnd or 0 for p in dossier.payments.all())
     return _common(dossier, form="stop", agency=dossier.current_agency, issued_at=at) | {
         "withdrawn": withdrawn,

@@ -41,7 +41,8 @@ def timeliness(d: Dossier, now: datetime) -> str | None:
         due_at=d.due_at,
         original_due_at=d.original_due_at,
         supplements_after_receipt=d.supplements_after_receipt,
-        now=d.paused_at or now,
+        paused_at=d.paused_at,
+        now=now,
         tz=TZ,
     )
     return value.value if value else None

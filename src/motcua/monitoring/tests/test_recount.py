@@ -141,3 +141,47 @@ def test_month_rows_equal_day_rows(history: None) -> None:
     }
     days = DossierCount.objects.filter(span="d").aggregate(n=Sum("received"))["n"]
     assert sum(months.values()) == days == Dossier.objects.filter(received_at__isnull=False).count()
+
+
+def test_overdue_is_one_rule_wherever_it_is_asked(history: None) -> None:
+    """The API filter, the back-office queue, the dashboard's list, the index and the report count the
+    same overdue dossiers as each dossier's own timeliness, a paused clock judged where it stopped."""
+    import time_machine
+    from django.test import Client
+
+    from motcua.accounts.services import create_user
+    from motcua.backoffice.selectors import queue
+    from motcua.dossiers.selectors import dossier_list
+    from motcua.dossiers.serializers import timeliness_of
+
+    # Clocks paused after their due date (overdue) and before it (on track), beside the generated ones.
+    waiting = list(Dossier.objects.filter(status="processing").order_by("id")[:6])
+    for i, d in enumerate(waiting):
+        d.status, d.left_status = "awaiting_supplement", "processing"
+        d.paused_at = d.due_at + timedelta(hours=2) if i % 2 else d.due_at - timedelta(hours=2)
+        d.remaining_seconds = d.original_remaining_seconds = 0
+        d.save()
+    rollup.update()
+    admin = create_user(username="quantri-overdue", password="matkhau-rat-dai", role="admin")
+    province = Agency.objects.get(code="H15")
+    later = NOW + timedelta(days=10)  # the dossiers open at NOW are overdue by then, or not
+    with time_machine.travel(later, tick=False):
+        by_rule = {d.pk for d in Dossier.objects.all() if timeliness_of(d) == "overdue"}
+        assert {d.pk for d in waiting if d.paused_at > d.due_at} <= by_rule
+        assert not {d.pk for d in waiting if d.paused_at < d.due_at} & by_rule
+        assert {d.pk for d in dossier_list(admin, overdue=True)} == by_rule
+        assert {d.pk for d in dossier_list(admin, overdue=False)} == set(
+            Dossier.objects.exclude(pk__in=by_rule).values_list("pk", flat=True)
+        )
+        assert {d.pk for d in queue(admin, "overdue")} == by_rule
+        under = {
+            d.pk for d in Dossier.objects.filter(pk__in=by_rule, resolving_agency__path__startswith="/H15/")
+        }
+        assert {d.pk for d in selectors.overdue_list(province, limit=10**6)} == under
+        _rows, total = selectors.settlement_report(province, date(2025, 1, 1), later.date(), "agency")
+        assert total["pending_overdue"] == len(under)
+        client = Client()
+        client.force_login(admin)
+        body = client.get("/api/v1/dossiers", {"overdue": "true", "page_size": 1}).json()
+        assert body["count"] == len(by_rule)
+    assert len(by_rule) > 10  # the generated history has overdue dossiers to agree on

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from motcua.dossiers import services
+from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.conftest import PASSWORD
 from motcua.portal.tests.browser import PHONE, Session, chromium  # noqa: F401 — the "browser" fixture
-from motcua.portal.tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,8 +47,8 @@ def _received_dossier(world: Any) -> Dossier:
         actor=world.receiver,
         procedure_code="1.000956",
         channel="counter",
-        applicant=services.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number="066195012345"),
-        documents=[services.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
+        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number="066195012345"),
+        documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
     )
     return dossier
 

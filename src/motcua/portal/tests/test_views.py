@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.throttling import ScopedRateThrottle
 
-from motcua.dossiers import services
+from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
-from motcua.portal.tests.conftest import PASSWORD
+from motcua.dossiers.tests.conftest import PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ID = "066195012345"
@@ -33,8 +33,8 @@ def counter_dossier(world: Any, id_number: str = ID) -> Dossier:
         actor=world.receiver,
         procedure_code="1.000956",
         channel="counter",
-        applicant=services.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=id_number),
-        documents=[services.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
+        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=id_number),
+        documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
     )
     return dossier
 
@@ -44,10 +44,10 @@ def online_dossier(world: Any) -> Dossier:
         actor=world.citizen,
         procedure_code="1.000956",
         channel="online",
-        applicant=services.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
+        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
         documents=[
-            services.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp"),
-            services.DocumentIn(code="DL", name="Điều lệ công ty"),
+            commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp"),
+            commands.DocumentIn(code="DL", name="Điều lệ công ty"),
         ],
     )
     return dossier
@@ -190,10 +190,12 @@ def test_a_citizen_sees_only_their_own_dossiers(world: Any) -> None:
 
 def test_the_supplement_page_asks_only_for_the_missing_items(world: Any) -> None:
     dossier = online_dossier(world)
-    services.receive(actor=world.receiver, dossier_id=dossier.pk)
-    services.forward(actor=world.receiver, dossier_id=dossier.pk)
-    services.request_supplement(
-        actor=world.specialist, dossier_id=dossier.pk, items=["Điều lệ công ty"], reason="Thiếu chữ ký."
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Receive())
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
+    services.act(
+        actor=world.specialist,
+        dossier_id=dossier.pk,
+        command=commands.RequestSupplement(items=["Điều lệ công ty"], reason="Thiếu chữ ký."),
     )
     client = logged_in(world.citizen)
     detail = client.get(f"/ho-so/{dossier.pk}/").content.decode()
@@ -265,12 +267,12 @@ def test_lookup_and_rating_are_rate_limited_like_the_api(
 
 def test_rating_once_the_result_is_returned(world: Any, clean_throttle: None) -> None:
     dossier = counter_dossier(world)
-    services.forward(actor=world.receiver, dossier_id=dossier.pk)
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
     body = {"code": dossier.code, "id_number": ID, "satisfied": "yes", "comment": "Tốt"}
     early = Client().post("/danh-gia/", body).content.decode()
     assert "mc-alert-error" in early
-    services.resolve(actor=world.specialist, dossier_id=dossier.pk, outcome="approved")
-    services.return_result(actor=world.receiver, dossier_id=dossier.pk, method="counter")
+    services.act(actor=world.specialist, dossier_id=dossier.pk, command=commands.Resolve(outcome="approved"))
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.ReturnResult(method="counter"))
     wrong = Client().post("/danh-gia/", {**body, "id_number": "079200000001"}).content.decode()
     assert "Không tìm thấy hồ sơ" in wrong
     thanks = Client().post("/danh-gia/", body)

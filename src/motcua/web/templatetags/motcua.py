@@ -1,4 +1,4 @@
-"""Filters the pages of both sides share: status labels, badges, money and dates."""
+"""Filters the pages of both sides share: status labels, badges, money, dates and who is looking."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.forms import BoundField
 
 from motcua.accounts.permissions import is_admin
 from motcua.accounts.roles import Role
-from motcua.dossiers.workflow import Action
-from motcua.portal import access, presenters
+from motcua.web import access, presenters
 
 register = template.Library()
 
@@ -38,11 +37,13 @@ def timeliness_tone(dossier: Any) -> str:
 
 @register.filter
 def vnd(amount: Any) -> str:
-    """50000 → "50.000 đ"."""
-    try:
-        return f"{int(amount):,}".replace(",", ".") + " đ"
-    except (TypeError, ValueError):
-        return ""
+    return presenters.vnd(amount)
+
+
+@register.filter
+def where(dossier: Any) -> str:
+    """The step the dossier is at, or where its status places it."""
+    return presenters.where(dossier)
 
 
 @register.filter
@@ -79,18 +80,3 @@ def sees_dashboard(user: Any) -> bool:
 @register.filter
 def is_admin_user(user: Any) -> bool:
     return is_admin(user)
-
-
-@register.filter
-def action_label(action: str) -> str:
-    if action == "create":
-        return str(presenters.CREATED)
-    try:
-        return str(presenters.ACTION_LABELS[Action(action)])
-    except (ValueError, KeyError):
-        return action
-
-
-@register.filter
-def step_result(result: str) -> str:
-    return presenters.timeliness_label({"late": "late", "early": "early", "on_time": "on_time"}.get(result))

@@ -1,0 +1,186 @@
+"""What each action of contract §5 takes, as one typed input each. Plain Python, no Django import.
+
+The API's serializer, the back-office form handler and the services all speak these, so an
+action's arguments are written down once: ``build`` turns a checked mapping (a serializer's
+``validated_data``, a form's ``cleaned_data``) into the command, and ``required`` says which keys
+must be present for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import MISSING, dataclass, fields
+from datetime import datetime
+from typing import Any, ClassVar
+
+from motcua.dossiers.workflow import CLOSING, Action
+
+
+@dataclass(frozen=True)
+class Applicant:
+    kind: str
+    full_name: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentIn:
+    """A document handed in: ``file_id`` of an upload, or none (seen on paper at the desk)."""
+
+    code: str
+    name: str
+    file_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Receive:
+    action: ClassVar[Action] = Action.RECEIVE
+
+
+@dataclass(frozen=True)
+class RequestSupplement:
+    """Yêu cầu bổ sung (form 02): once and in full."""
+
+    items: Sequence[str]
+    reason: str
+    action: ClassVar[Action] = Action.REQUEST_SUPPLEMENT
+
+
+@dataclass(frozen=True)
+class Supplement:
+    documents: Sequence[DocumentIn]
+    action: ClassVar[Action] = Action.SUPPLEMENT
+
+
+@dataclass(frozen=True)
+class Close:
+    """Refuse (form 03), withdraw, or stop (form 05): the dossier ends without a result."""
+
+    closing: Action
+    reason: str
+
+    @property
+    def action(self) -> Action:
+        return self.closing
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Chuyển hồ sơ: to another agency (một cửa liên thông) or to the next step within one."""
+
+    agency_code: str | None = None
+    step: str | None = None
+    note: str = ""
+    action: ClassVar[Action] = Action.FORWARD
+
+
+@dataclass(frozen=True)
+class RequestPayment:
+    amount_vnd: int
+    action: ClassVar[Action] = Action.REQUEST_PAYMENT
+
+
+@dataclass(frozen=True)
+class Pay:
+    """``gateway`` says which online platform took an online payment (the national portal by default)."""
+
+    amount_vnd: int
+    method: str
+    reference: str = ""
+    gateway: str | None = None
+    action: ClassVar[Action] = Action.PAY
+
+
+@dataclass(frozen=True)
+class Extend:
+    """Xin lỗi và gia hạn (form 04)."""
+
+    new_due_at: datetime
+    reason: str
+    action: ClassVar[Action] = Action.EXTEND
+
+
+@dataclass(frozen=True)
+class Resolve:
+    outcome: str
+    note: str = ""
+    result_file_id: str | None = None
+    action: ClassVar[Action] = Action.RESOLVE
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    method: str
+    action: ClassVar[Action] = Action.RETURN_RESULT
+
+
+Command = (
+    Receive
+    | RequestSupplement
+    | Supplement
+    | Close
+    | Forward
+    | RequestPayment
+    | Pay
+    | Extend
+    | Resolve
+    | ReturnResult
+)
+
+_TYPES: dict[Action, type[Any]] = {
+    Action.RECEIVE: Receive,
+    Action.REQUEST_SUPPLEMENT: RequestSupplement,
+    Action.SUPPLEMENT: Supplement,
+    Action.FORWARD: Forward,
+    Action.REQUEST_PAYMENT: RequestPayment,
+    Action.PAY: Pay,
+    Action.EXTEND: Extend,
+    Action.RESOLVE: Resolve,
+    Action.RETURN_RESULT: ReturnResult,
+    **dict.fromkeys(CLOSING, Close),
+}
+
+
+def required(action: Action) -> list[str]:
+    """The keys a request for ``action`` must carry."""
+    return [
+        f.name
+        for f in fields(_TYPES[action])
+        if f.default is MISSING and f.default_factory is MISSING and f.name != "closing"
+    ]
+
+
+def documents(items: Sequence[DocumentIn | Mapping[str, Any]] | None) -> tuple[DocumentIn, ...]:
+    """Documents as checked by a serializer or a form ({"code", "name", "file_id"?}), or as given."""
+    out = []
+    for raw in items or ():
+        if isinstance(raw, DocumentIn):
+            out.append(raw)
+        else:
+            file_id = raw.get("file_id")
+            out.append(DocumentIn(str(raw["code"]), str(raw["name"]), str(file_id) if file_id else None))
+    return tuple(out)
+
+
+def build(action: Action, data: Mapping[str, Any]) -> Command:
+    """The command for ``action`` from checked data; keys the action does not take are ignored,
+    blank optional strings count as absent."""
+    kind = _TYPES[action]
+    values: dict[str, Any] = {}
+    for f in fields(kind):
+        if f.name == "closing":
+            values["closing"] = action
+        elif (f.name in data and data[f.name] not in (None, "")) or f.default is MISSING:
+            values[f.name] = data[f.name]
+    if "documents" in values:
+        values["documents"] = documents(values["documents"])
+    if "items" in values:
+        values["items"] = tuple(str(i) for i in values["items"])
+    for name in ("file_id", "result_file_id"):
+        if values.get(name) is not None:
+            values[name] = str(values[name])
+    command: Command = kind(**values)
+    return command
