@@ -16,7 +16,7 @@ export UV_NO_CONFIG := 1
 
 help:
 	@echo "make install   create .venv (Python 3.12, uv) and install MotCua into it"
-	@echo "make demo      install + migrate + load the demo province + serve on http://$(HOST):$(PORT)"
+	@echo "make demo      install + migrate + load the demo province + serve on http://$(HOST):$(PORT), with the worker"
 	@echo "make test      ruff, mypy, OpenAPI drift check, pytest on SQLite, then on a throwaway PostgreSQL"
 	@echo "make bench     run the benchmarks under benchmarks/"
 	@echo "make lock      re-resolve dependencies and rewrite the hash-pinned requirements/*.txt"
@@ -39,7 +39,7 @@ messages: $(VENV)/.installed
 demo: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua demo-data
-	$(BIN)/motcua serve --host $(HOST) --port $(PORT)
+	scripts/demo.sh $(HOST) $(PORT)
 
 serve: install
 	$(BIN)/motcua serve --host $(HOST) --port $(PORT)

@@ -13,6 +13,8 @@ VI = {
     "The procedure has no step %(step)s. Its steps: %(steps)s.": "Thủ tục không có bước “%(step)s”. Các bước của thủ tục: %(steps)s.",
     "Paused while waiting for the applicant — overdue by %(late)s": "Tạm dừng chờ người nộp — đã quá hạn %(late)s",
     "Monitoring": "Điều hành",
+    "Figures counted at %(at)s; the worker brings them up to date every few seconds.": "Số liệu tính đến %(at)s; hệ thống cập nhật lại sau mỗi vài giây.",
+    "The figures have not been counted yet: start the worker (motcua worker).": "Số liệu chưa được tổng hợp: hãy chạy tiến trình nền (motcua worker).",
     # core
     "MotCua": "MotCua",
     "The request body is not valid JSON.": "Nội dung yêu cầu không phải JSON hợp lệ.",

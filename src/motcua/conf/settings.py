@@ -183,6 +183,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background tasks (django.tasks with the database backend) ------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker brings the dashboard's roll-ups up to date (a run with nothing new costs two look-ups).
+MOTCUA_ROLLUP_EVERY_SECONDS = float(os.environ.get("MOTCUA_ROLLUP_EVERY_SECONDS", "20"))
 
 # --- Security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,11 @@
-"""Monitoring API (contract §7): the Decision 766 index and the settlement report."""
+"""Monitoring API (contract §7): the Decision 766 index and the settlement report, and the JSON shape
+of both, which the dashboard shares."""
 
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path
@@ -12,8 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.agencies.models import Agency
 from motcua.core.errors import InvalidInput
-from motcua.monitoring import exports, selectors, services
+from motcua.monitoring import exports, query, rollup, selectors
+from motcua.monitoring import index as engine
+from motcua.monitoring.selectors import REPORT_COLUMNS, ReportRow, UnitIndex
 
 PERIOD = [
     OpenApiParameter("agency", str, description="Agency code (default: your own agency)"),
@@ -60,7 +68,7 @@ INDEX = inline_serializer(
         "groups": _GROUP.__class__(many=True),
     },
 )
-_COUNTS = {c: serializers.IntegerField() for c in selectors.REPORT_COLUMNS}
+_COUNTS = {c: serializers.IntegerField() for c in (*REPORT_COLUMNS, "to_settle")}
 _ROW = inline_serializer(
     "DossierReportRow", {"key": serializers.CharField(), "label": serializers.CharField(), **_COUNTS}
 )
@@ -71,12 +79,77 @@ REPORT = inline_serializer(
         "agency_name": serializers.CharField(),
         "from": serializers.DateField(),
         "to": serializers.DateField(),
-        "group_by": serializers.ChoiceField(choices=services.GROUP_BY),
+        "group_by": serializers.ChoiceField(choices=query.GROUP_BY),
         "columns": serializers.ListField(child=serializers.CharField()),
         "rows": _ROW.__class__(many=True),
         "total": inline_serializer("DossierReportTotal", dict(_COUNTS)),
     },
 )
+
+
+def _num(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def index_payload(unit: UnitIndex, start: date, end: date) -> dict[str, Any]:
+    result = unit.result
+    return {
+        "agency": unit.agency.code,
+        "agency_name": unit.agency.name,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "total": _num(result.total),
+        "band": result.band.name if result.band else None,
+        "band_code": result.band.code if result.band else None,
+        "partial_total": _num(engine.partial_total(result)),
+        "ruleset": result.ruleset.year,
+        "received": unit.received,
+        "groups": [
+            {
+                "code": g.code,
+                "name": g.name,
+                "max_points": _num(g.max_points),
+                "score": _num(g.score),
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "name": i.name,
+                        "max_points": _num(i.max_points),
+                        "score": _num(i.score),
+                        "numerator": i.numerator,
+                        "denominator": i.denominator,
+                        "ratio": _num(i.ratio),
+                        "reason": i.reason or None,
+                    }
+                    for i in g.indicators
+                ],
+            }
+            for g in result.groups
+        ],
+    }
+
+
+def report_payload(
+    agency: Agency, start: date, end: date, group_by: str, rows: list[ReportRow], total: dict[str, int]
+) -> dict[str, Any]:
+    """``to_settle`` (carried over + received) sits beside the contract's columns: every row's outcomes
+    add up to it."""
+    return {
+        "agency": agency.code,
+        "agency_name": agency.name,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "group_by": group_by,
+        "columns": REPORT_COLUMNS,
+        "rows": [{"key": r.key, "label": r.label, **r.values, "to_settle": r.to_settle} for r in rows],
+        "total": {**total, "to_settle": total["carried_over"] + total["received_total"]},
+    }
+
+
+def _counted_up_to_now() -> None:
+    """The API answers exactly as of the request: whatever the worker has not counted yet is counted
+    first (two indexed look-ups when it has). The dashboard page never waits for this."""
+    rollup.ensure_current()
 
 
 class ServiceIndexView(APIView):
@@ -86,9 +159,10 @@ class ServiceIndexView(APIView):
         parameters=PERIOD, responses=INDEX, summary="Decision 766 index of an agency and its subtree"
     )
     def get(self, request: Request) -> Response:
-        query = services.parse(request.user, request.query_params)
-        whole, _units = selectors.service_index(query.agency, query.start, query.end)
-        return Response(selectors.index_payload(whole, query.start, query.end))
+        asked = query.parse(request.user, request.query_params)
+        _counted_up_to_now()
+        whole, _units = selectors.service_index(asked.agency, asked.start, asked.end)
+        return Response(index_payload(whole, asked.start, asked.end))
 
 
 class DossierReportView(APIView):
@@ -97,7 +171,7 @@ class DossierReportView(APIView):
     @extend_schema(
         parameters=[
             *PERIOD,
-            OpenApiParameter("group_by", str, enum=list(services.GROUP_BY), description="Default: agency"),
+            OpenApiParameter("group_by", str, enum=list(query.GROUP_BY), description="Default: agency"),
             OpenApiParameter("format", str, enum=["json", "xlsx", "csv"], description="Default: json"),
         ],
         responses={
@@ -106,22 +180,23 @@ class DossierReportView(APIView):
         summary="Report on the settlement of administrative procedures",
     )
     def get(self, request: Request) -> Response | HttpResponse:
-        query = services.parse(request.user, request.query_params)
-        group_by = services.parse_group_by(request.query_params.get("group_by"))
+        asked = query.parse(request.user, request.query_params)
+        group_by = query.parse_group_by(request.query_params.get("group_by"))
         fmt = request.query_params.get("format") or "json"
         if fmt not in ("json", "xlsx", "csv"):
             raise InvalidInput(fields={"format": ["json, xlsx, csv"]})
-        rows, total = selectors.settlement_report(query.agency, query.start, query.end, group_by)
+        _counted_up_to_now()
+        rows, total = selectors.settlement_report(asked.agency, asked.start, asked.end, group_by)
         if fmt == "json":
-            return Response(
-                selectors.report_payload(query.agency, query.start, query.end, group_by, rows, total)
-            )
-        name = exports.filename(query.agency, query.start, query.end, group_by, fmt)
+            return Response(report_payload(asked.agency, asked.start, asked.end, group_by, rows, total))
+        name = exports.filename(asked.agency, asked.start, asked.end, group_by, fmt)
         if fmt == "csv":
-            response = HttpResponse(exports.to_csv(rows, total), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(
+                exports.to_csv(rows, total, group_by), content_type="text/csv; charset=utf-8"
+            )
         else:
             response = HttpResponse(
-                exports.to_xlsx(rows, total, query.agency, query.start, query.end, group_by),
+                exports.to_xlsx(rows, total, asked.agency, asked.start, asked.end, group_by),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'

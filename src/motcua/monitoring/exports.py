@@ -14,8 +14,10 @@ from motcua.agencies.models import Agency
 from motcua.monitoring.selectors import REPORT_COLUMNS, ReportRow
 
 GROUP_LABEL = {"agency": "Đơn vị", "procedure": "Thủ tục hành chính", "month": "Tháng"}
-# (group heading, [(column, heading)]) in the order of the official table.
+# (group heading, [(column, heading)]) in the order of the official table; ``to_settle`` first, as the
+# official form opens with the total to settle that the rest of the row adds up to.
 HEADINGS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Tổng số hồ sơ phải giải quyết", [("to_settle", "")]),
     (
         "Số hồ sơ tiếp nhận trong kỳ",
         [
@@ -41,22 +43,48 @@ HEADINGS: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     ("Từ chối tiếp nhận", [("refused", "")]),
     ("Rút hồ sơ", [("withdrawn", "")]),
+    ("Dừng xử lý", [("stopped", "")]),
 ]
-if [c for _g, cols in HEADINGS for c, _h in cols] != REPORT_COLUMNS:  # pragma: no cover
-    raise ImportError("the XLSX headings must follow REPORT_COLUMNS")
+COLUMNS = [c for _g, cols in HEADINGS for c, _h in cols]
+if ["to_settle", *REPORT_COLUMNS] != COLUMNS:  # pragma: no cover
+    raise ImportError("the headings must follow REPORT_COLUMNS")
+# Each row balances (contract §7); the table says so under it, in the column numbers of the sheet.
+_NUMBER = {c: i for i, c in enumerate(COLUMNS, start=3)}
+BALANCE = (
+    "Mỗi dòng cân đối: ({t}) = ({c}) + ({r}) = ({d}) + ({p}) + ({f}) + ({w}) + ({s}) — tổng số phải giải quyết "
+    "bằng số từ kỳ trước chuyển sang cộng số mới tiếp nhận, bằng số đã giải quyết, đang giải quyết, "
+    "từ chối, rút và dừng xử lý."
+).format(
+    t=_NUMBER["to_settle"],
+    c=_NUMBER["carried_over"],
+    r=_NUMBER["received_total"],
+    d=_NUMBER["resolved_total"],
+    p=_NUMBER["pending_total"],
+    f=_NUMBER["refused"],
+    w=_NUMBER["withdrawn"],
+    s=_NUMBER["stopped"],
+)
+
+
+def _values(values: dict[str, int]) -> list[int]:
+    row = {**values, "to_settle": values["carried_over"] + values["received_total"]}
+    return [row[c] for c in COLUMNS]
 
 
 def filename(agency: Agency, start: date, end: date, group_by: str, ext: str) -> str:
     return f"bao-cao-giai-quyet-tthc_{agency.code}_{start:%Y%m%d}-{end:%Y%m%d}_{group_by}.{ext}"
 
 
-def to_csv(rows: list[ReportRow], total: dict[str, int]) -> bytes:
+def to_csv(rows: list[ReportRow], total: dict[str, int], group_by: str) -> bytes:
+    """The XLSX's headings in Vietnamese, the contract's keys as the second header row."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["key", "label", *REPORT_COLUMNS])
+    headings = [f"{group} - {sub}" if sub else group for group, cols in HEADINGS for _c, sub in cols]
+    writer.writerow(["Mã", GROUP_LABEL[group_by], *headings])
+    writer.writerow(["key", "label", *COLUMNS])
     for row in rows:
-        writer.writerow([row.key, row.label, *(row.values[c] for c in REPORT_COLUMNS)])
-    writer.writerow(["total", "Tổng cộng", *(total[c] for c in REPORT_COLUMNS)])
+        writer.writerow([row.key, row.label, *_values(row.values)])
+    writer.writerow(["total", "Tổng cộng", *_values(total)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read Vietnamese
 
 
@@ -71,7 +99,7 @@ def to_xlsx(
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
-    width = 2 + len(REPORT_COLUMNS)
+    width = 2 + len(COLUMNS)
     last = get_column_letter(width)
 
     def title(row: int, text: str, size: int = 12, bold: bool = True) -> None:
@@ -108,7 +136,7 @@ def to_xlsx(
     r = numbers + 1
     for i, row in enumerate(rows, start=1):
         values: list[str | int] = [i, row.label if group_by != "agency" else f"{row.label} ({row.key})"]
-        values += [row.values[c] for c in REPORT_COLUMNS]
+        values += _values(row.values)
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.font = Font(name=font, size=11)
@@ -119,13 +147,18 @@ def to_xlsx(
         r += 1
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
     ws.cell(row=r, column=1, value="Tổng cộng")
-    for c, key in enumerate(REPORT_COLUMNS, start=3):
-        ws.cell(row=r, column=c, value=total[key])
+    for c, value in enumerate(_values(total), start=3):
+        ws.cell(row=r, column=c, value=value)
     for c in range(1, width + 1):
         cell = ws.cell(row=r, column=c)
         cell.font = Font(name=font, size=11, bold=True)
         cell.border = border
         cell.alignment = centre
+    ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=width)
+    note = ws.cell(row=r + 2, column=1, value=BALANCE)
+    note.font = Font(name=font, size=11, italic=True)
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[r + 2].height = 32
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 48
     for c in range(3, width + 1):

@@ -81,9 +81,11 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("resolved_early", "resolved", "f.timeliness = 'early'"),
     ("resolved_on_time", "resolved", "f.timeliness = 'on_time'"),
     ("resolved_late", "resolved", "f.timeliness = 'late'"),
-    ("refused", "closed", "f.status = 'refused'"),
-    ("withdrawn", "closed", "f.status = 'withdrawn'"),
-    ("stopped", "closed", "f.status = 'stopped'"),
+    # Only dossiers that were received: one refused or withdrawn before receipt was never in the
+    # report's intake, and counting it among the outcomes would unbalance the table (contract §7).
+    ("refused", "closed", "(f.status = 'refused' AND f.received_on IS NOT NULL)"),
+    ("withdrawn", "closed", "(f.status = 'withdrawn' AND f.received_on IS NOT NULL)"),
+    ("stopped", "closed", "(f.status = 'stopped' AND f.received_on IS NOT NULL)"),
     ("ended", "ended", "1=1"),
     ("due", "due", "1=1"),
     ("due_ended", "due_ended", "1=1"),
@@ -312,6 +314,12 @@ def _rebuild(state: FillState, started: datetime) -> RunReport:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {DossierCount._meta.db_table}")
     return RunReport(count, True, (timezone.now() - started).total_seconds())
+
+
+def counted_until() -> datetime | None:
+    """When the counts were last brought up to date, for the pages to say how fresh they are."""
+    state = FillState.objects.filter(name=FILL_STATE).first()
+    return state.last_run_at if state else None
 
 
 def ensure_current() -> None:

@@ -16,13 +16,10 @@ from __future__ import annotations
 import calendar as pycalendar
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -32,10 +29,10 @@ from motcua.catalog.models import Level, ProcedureVersion, VersionStatus
 from motcua.dossiers.models import Dossier, Rating
 from motcua.dossiers.selectors import overdue_q
 from motcua.monitoring import index as engine
-from motcua.monitoring.index import Count as Measure
-from motcua.monitoring.index import NoSource
+from motcua.monitoring import measures
+from motcua.monitoring.measures import CatalogVersion
 from motcua.monitoring.models import DossierCount
-from motcua.monitoring.rollup import COUNT_COLUMNS, ensure_current
+from motcua.monitoring.rollup import COUNT_COLUMNS
 
 REPORT_COLUMNS = [
     "received_total",
@@ -52,18 +49,8 @@ REPORT_COLUMNS = [
     "pending_overdue",
     "refused",
     "withdrawn",
+    "stopped",
 ]
-
-NO_SOURCE = {
-    "e_certified_copy": "MotCua chưa quản lý dịch vụ chứng thực bản sao điện tử từ bản chính của các xã.",
-    "petition_on_time": "MotCua chưa tiếp nhận phản ánh, kiến nghị (PAKN): chưa có nguồn dữ liệu.",
-    "petition_satisfaction": "MotCua chưa tiếp nhận phản ánh, kiến nghị (PAKN): chưa có nguồn dữ liệu.",
-}
-
-
-def tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
 
 # --- scope and periods --------------------------------------------------------------------------------
 
@@ -135,7 +122,7 @@ def _fold(
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = tz()
+    zone = timezone.get_default_timezone()
     return (
         datetime.combine(start, time(0), tzinfo=zone),
         datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
@@ -160,20 +147,6 @@ def _overdue_now(
 
 
 # --- catalog facts (transparency and the per-procedure indicators) ------------------------------------
-
-
-@dataclass(frozen=True)
-class CatalogVersion:
-    procedure_id: int
-    agency_id: int
-    commune_wide: bool  # a commune-level procedure every commune resolves
-    current: bool
-    fee: bool
-    individual: bool
-    complete: bool
-    decision_date: date | None
-    effective_date: date | None
-    published_date: date | None
 
 
 def catalog_versions(ids: list[int], *, has_commune: bool) -> list[CatalogVersion]:
@@ -225,111 +198,9 @@ def catalog_versions(ids: list[int], *, has_commune: bool) -> list[CatalogVersio
     ]
 
 
-def _nth_working_day(d: date, n: int, step: int) -> date:
-    cal = get_calendar()
-    while n > 0:
-        d += timedelta(days=step)
-        if cal.is_working_day(d):
-            n -= 1
-    return d
-
-
-def _publication_rules(agency: Agency) -> tuple[int, int]:
-    """Working days before the effective date a decision is due, and after it publication is due."""
-    return (20, 10) if agency.kind == AgencyKind.MINISTRY else (5, 5)
-
-
-def _transparency(
-    versions: list[CatalogVersion], start: date, end: date, agency: Agency
-) -> dict[str, engine.Measure]:
-    before, within = _publication_rules(agency)
-    publish: dict[int, bool] = {}
-    update: dict[int, bool] = {}
-    for v in versions:
-        if v.decision_date is None or not start <= v.decision_date <= end:
-            continue
-        on_time = v.effective_date is not None and v.decision_date <= _nth_working_day(
-            v.effective_date, before, -1
-        )
-        publish[v.procedure_id] = publish.get(v.procedure_id, True) and on_time
-        updated = v.published_date is not None and v.published_date <= _nth_working_day(
-            v.decision_date, within, 1
-        )
-        update[v.procedure_id] = update.get(v.procedure_id, True) and updated
-    current = {v.procedure_id: v.complete for v in versions if v.current}
-    return {
-        "publish_on_time": Measure(sum(publish.values()), len(publish)),
-        "public_update_on_time": Measure(sum(update.values()), len(update)),
-        "public_content_full": Measure(sum(current.values()), len(current)),
-    }
-
-
 # --- the index ---------------------------------------------------------------------------------------
 
 _INDEX_COLUMNS = [c for c in COUNT_COLUMNS if c not in ("ended", "due", "due_ended")]
-
-
-@dataclass
-class _Slice:
-    """Everything one unit's index needs, folded from the per (agency, procedure) sums."""
-
-    sums: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    by_procedure: dict[int, dict[str, int]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(int))
-    )
-    overdue: int = 0
-    overdue_ok: int = 0
-
-    def add(self, procedure_id: int, values: Mapping[str, int]) -> None:
-        for c, v in values.items():
-            self.sums[c] += v
-            self.by_procedure[procedure_id][c] += v
-
-
-def _measures(
-    s: _Slice,
-    versions: list[CatalogVersion],
-    ids: set[int],
-    has_commune: bool,
-    prior_received: int,
-    start: date,
-    end: date,
-    agency: Agency,
-) -> dict[str, engine.Measure]:
-    t = s.sums
-    received = t["received"]
-    m: dict[str, engine.Measure] = {code: NoSource(reason) for code, reason in NO_SOURCE.items()}
-    mine = [v for v in versions if v.agency_id in ids or (v.commune_wide and has_commune)]
-    m |= _transparency(mine, start, end, agency)
-    sync_den = received
-    if received == 0 and prior_received:
-        days = (end - start).days + 1
-        year_days = 366 if pycalendar.isleap(start.year - 1) else 365
-        sync_den = max(1, round(prior_received * min(days, year_days) / year_days))
-    m["dossier_sync"] = Measure(t["synced"], sync_den)
-    on_track = t["open_timed"] - s.overdue
-    m["on_time"] = Measure(
-        t["early"] + t["on_time"] + on_track, t["early"] + t["on_time"] + t["late"] + t["open_timed"]
-    )
-    m["full_process_online"] = Measure(t["full_online"], t["full_eligible"])
-    m["e_result"] = Measure(t["e_result_doc"], t["result_doc"])
-    m["digitized"] = Measure(t["digitized"], received)
-    m["reused_data"] = Measure(t["reused"], received)
-    m["warehouse_shared"] = Measure(t["warehouse"], received)
-    m["population_data_dossiers"] = Measure(t["population"], received)
-    current = {v.procedure_id: v for v in mine if v.current}
-    individual = [p for p, v in current.items() if v.individual]
-    fee = [p for p, v in current.items() if v.fee]
-
-    def has(p: int, column: str) -> bool:
-        return s.by_procedure.get(p, {}).get(column, 0) > 0
-
-    m["population_data_procedures"] = Measure(sum(has(p, "population") for p in individual), len(individual))
-    m["online_paid"] = Measure(t["paid_online"], t["with_fee"])
-    m["procedures_with_online_payment"] = Measure(sum(has(p, "paid_online") for p in fee), len(fee))
-    m["fee_procedures_with_dossiers"] = Measure(sum(has(p, "received") for p in fee), len(fee))
-    m["dossier_satisfaction"] = Measure(received - t["dissatisfied"] - s.overdue_ok, received)
-    return m
 
 
 @dataclass(frozen=True)
@@ -346,12 +217,9 @@ def service_index(
     *,
     now: datetime | None = None,
     units: bool = False,
-    refresh: bool = True,
 ) -> tuple[UnitIndex, list[UnitIndex]]:
     """The index of ``agency`` (and, with ``units``, of each agency directly under it) over the
-    dossiers received from ``start`` to ``end``."""
-    if refresh:
-        ensure_current()
+    dossiers received from ``start`` to ``end``, as the roll-ups stand."""
     now = now or timezone.now()
     agencies = {a.pk: a for a in Agency.objects.filter(path__startswith=agency.path)}
     ids = list(agencies)
@@ -368,9 +236,10 @@ def service_index(
 
     versions = catalog_versions(ids, has_commune=any(a.kind == AgencyKind.COMMUNE for a in agencies.values()))
     ruleset = engine.ruleset_for(start.year)
+    is_working_day = get_calendar().is_working_day
 
     def compute(unit: Agency, unit_ids: set[int]) -> UnitIndex:
-        s = _Slice()
+        s = measures.Slice()
         for (agency_id, procedure_id), values in sums.items():
             if agency_id in unit_ids:
                 s.add(procedure_id, values)
@@ -384,8 +253,18 @@ def service_index(
             if not s.sums["received"]
             else 0
         )
-        measures = _measures(s, versions, unit_ids, has_commune, prior_received, start, end, unit)
-        return UnitIndex(unit, engine.score(measures, ruleset), s.sums["received"])
+        found = measures.measures(
+            s,
+            versions,
+            unit_ids,
+            has_commune=has_commune,
+            prior_year_received=prior_received,
+            start=start,
+            end=end,
+            ministry=unit.kind == AgencyKind.MINISTRY,
+            is_working_day=is_working_day,
+        )
+        return UnitIndex(unit, engine.score(found, ruleset), s.sums["received"])
 
     whole = compute(agency, set(ids))
     children: list[UnitIndex] = []
@@ -405,6 +284,11 @@ class ReportRow:
     label: str
     values: dict[str, int]
 
+    @property
+    def to_settle(self) -> int:
+        """Tổng số phải giải quyết: what the outcomes of the row add up to (contract §7's balance)."""
+        return self.values["carried_over"] + self.values["received_total"]
+
 
 _PERIOD_COLUMNS = [
     "received",
@@ -417,6 +301,7 @@ _PERIOD_COLUMNS = [
     "resolved_late",
     "refused",
     "withdrawn",
+    "stopped",
     "ended",
     "due",
     "due_ended",
@@ -451,6 +336,7 @@ def _row(period: Mapping[str, int], before: Mapping[str, int], overdue_live: int
         "pending_overdue": overdue,
         "refused": period.get("refused", 0),
         "withdrawn": period.get("withdrawn", 0),
+        "stopped": period.get("stopped", 0),
     }
 
 
@@ -461,13 +347,11 @@ def settlement_report(
     group_by: str,
     *,
     now: datetime | None = None,
-    refresh: bool = True,
 ) -> tuple[list[ReportRow], dict[str, int]]:
-    """Rows per agency directly under ``agency`` (and itself), per procedure, or per month."""
-    if refresh:
-        ensure_current()
+    """Rows per agency directly under ``agency`` (and itself), per procedure, or per month, as the
+    roll-ups stand."""
     now = now or timezone.now()
-    today = now.astimezone(tz()).date()
+    today = timezone.localdate(now)
     ids = scope(agency)
     live = end >= today  # pending is judged at the end of the period, or now if that is later
 
@@ -546,66 +430,6 @@ def _total(rows: list[ReportRow], first: Mapping[str, int] | None = None) -> dic
         for c in ("pending_total", "pending_on_track", "pending_overdue"):
             total[c] = rows[-1].values[c]
     return total
-
-
-# --- payloads (contract §7), shared by the API and the dashboard ------------------------------------
-
-
-def _num(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
-
-
-def index_payload(unit: UnitIndex, start: date, end: date) -> dict[str, Any]:
-    result = unit.result
-    return {
-        "agency": unit.agency.code,
-        "agency_name": unit.agency.name,
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "total": _num(result.total),
-        "band": result.band.name if result.band else None,
-        "band_code": result.band.code if result.band else None,
-        "partial_total": _num(engine.partial_total(result)),
-        "ruleset": result.ruleset.year,
-        "received": unit.received,
-        "groups": [
-            {
-                "code": g.code,
-                "name": g.name,
-                "max_points": _num(g.max_points),
-                "score": _num(g.score),
-                "indicators": [
-                    {
-                        "code": i.code,
-                        "name": i.name,
-                        "max_points": _num(i.max_points),
-                        "score": _num(i.score),
-                        "numerator": i.numerator,
-                        "denominator": i.denominator,
-                        "ratio": _num(i.ratio),
-                        "reason": i.reason or None,
-                    }
-                    for i in g.indicators
-                ],
-            }
-            for g in result.groups
-        ],
-    }
-
-
-def report_payload(
-    agency: Agency, start: date, end: date, group_by: str, rows: list[ReportRow], total: dict[str, int]
-) -> dict[str, Any]:
-    return {
-        "agency": agency.code,
-        "agency_name": agency.name,
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "group_by": group_by,
-        "columns": REPORT_COLUMNS,
-        "rows": [{"key": r.key, "label": r.label, **r.values} for r in rows],
-        "total": total,
-    }
 
 
 def overdue_list(agency: Agency, *, limit: int, now: datetime | None = None) -> list[Dossier]:

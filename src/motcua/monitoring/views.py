@@ -1,7 +1,8 @@
 """The dashboard for leaders and supervisors (/dieu-hanh/): the index by group with its band, the
 ranking of the units under the agency, the monthly trend, the overdue list, and exports.
 
-Figures come from the roll-ups (``selectors``); the page parses the filters, asks, and renders.
+Figures come from the roll-ups (``selectors``), which the worker keeps current: the page only reads
+them and says when they were last brought up to date; it never counts while the reader waits.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from motcua.accounts.permissions import is_admin
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.core.errors import Forbidden, InvalidInput
 from motcua.monitoring import index as engine
-from motcua.monitoring import selectors, services
-from motcua.monitoring.rollup import ensure_current
+from motcua.monitoring import query, selectors
+from motcua.monitoring.api import index_payload
+from motcua.monitoring.rollup import counted_until
 
 OVERDUE_LIMIT = 50
 
@@ -67,29 +69,28 @@ def _unit_row(unit: selectors.UnitIndex) -> dict[str, Any]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not services.may_monitor(user):
+    if not query.may_monitor(user):
         raise PermissionDenied
     try:
-        query = services.parse(user, request.GET)
+        asked = query.parse(user, request.GET)
         error = ""
     except (InvalidInput, Forbidden) as exc:
         today = timezone.localdate()
-        home = services.home_agency(user)
+        home = query.home_agency(user)
         if home is None:
             raise PermissionDenied from exc
-        query = services.Query(home, today.replace(month=1, day=1), today)
+        asked = query.Query(home, today.replace(month=1, day=1), today)
         error = str(exc.message) if not exc.fields else " ".join(m for ms in exc.fields.values() for m in ms)
-    ensure_current()
-    whole, units = selectors.service_index(query.agency, query.start, query.end, units=True, refresh=False)
-    months, _total = selectors.settlement_report(query.agency, query.start, query.end, "month", refresh=False)
+    whole, units = selectors.service_index(asked.agency, asked.start, asked.end, units=True)
+    months, _total = selectors.settlement_report(asked.agency, asked.start, asked.end, "month")
     rows = [_unit_row(u) for u in units if u.received]  # a unit with no dossier has nothing to rank
     idle = [u.agency for u in units if not u.received and u.agency.kind != AgencyKind.CENTRE]
     rows.sort(key=lambda r: (-(r["share"] or Decimal(-1)), r["agency"].code))
     departments = [r for r in rows if r["agency"].kind != AgencyKind.COMMUNE]
     communes = [r for r in rows if r["agency"].kind == AgencyKind.COMMUNE]
-    overdue = selectors.overdue_list(query.agency, limit=OVERDUE_LIMIT)
-    params = {"agency": query.agency.code, "from": query.start.isoformat(), "to": query.end.isoformat()}
-    payload = selectors.index_payload(whole, query.start, query.end)
+    overdue = selectors.overdue_list(asked.agency, limit=OVERDUE_LIMIT)
+    params = {"agency": asked.agency.code, "from": asked.start.isoformat(), "to": asked.end.isoformat()}
+    payload = index_payload(whole, asked.start, asked.end)
     chart = {
         "groups": [
             {
@@ -117,7 +118,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "monitoring/dashboard.html",
         {
-            "query": query,
+            "query": asked,
+            "counted_until": counted_until(),
             "error": error,
             "agencies": _choices(user),
             "index": payload,
@@ -137,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             + urlencode({**params, "group_by": "month", "format": "xlsx"}),
             "export_procedures": "/api/v1/reports/dossiers?"
             + urlencode({**params, "group_by": "procedure", "format": "xlsx"}),
-            "presets": _presets(query.agency.code),
+            "presets": _presets(asked.agency.code),
         },
     )
 

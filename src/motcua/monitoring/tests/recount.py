@@ -118,7 +118,14 @@ def report(
             tl = timeliness(d, now)
             if tl in ("early", "on_time", "late"):
                 row[f"resolved_{tl}"] += 1
-        if d.closed_at and lo <= d.closed_at < hi and d.status in ("refused", "withdrawn"):
+        # Closed without a result: only the dossiers the table took in, so that every row balances.
+        received = d.received_at is not None
+        if (
+            d.closed_at
+            and lo <= d.closed_at < hi
+            and received
+            and d.status in ("refused", "withdrawn", "stopped")
+        ):
             row[d.status] += 1
         if d.received_at and d.received_at < as_of and (finished is None or finished >= as_of):
             row["pending_total"] += 1

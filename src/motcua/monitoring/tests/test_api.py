@@ -73,15 +73,24 @@ def test_report_json_csv_xlsx_agree(demo: None) -> None:
         for column in (
             "received_total", "received_online", "received_counter", "received_post", "carried_over",
             "resolved_total", "resolved_early", "resolved_on_time", "resolved_late", "pending_total",
-            "pending_on_track", "pending_overdue", "refused", "withdrawn",
+            "pending_on_track", "pending_overdue", "refused", "withdrawn", "stopped",
         ):  # fmt: skip
             assert isinstance(row[column], int)
+    exported = ["to_settle", *body["columns"]]
     response = client.get(REPORT, {**params, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert lines[0][:3] == ["key", "label", "received_total"]
-    assert [line[0] for line in lines[1:-1]] == [r["key"] for r in body["rows"]]
-    assert [int(v) for v in lines[1][2:]] == [body["rows"][0][c] for c in body["columns"]]
+    # The XLSX's Vietnamese headings first, the contract's keys as the second header row.
+    assert lines[0][:4] == [
+        "Mã",
+        "Đơn vị",
+        "Tổng số hồ sơ phải giải quyết",
+        "Số hồ sơ tiếp nhận trong kỳ - Tổng số",
+    ]
+    assert "Dừng xử lý" in lines[0]
+    assert lines[1] == ["key", "label", *exported]
+    assert [line[0] for line in lines[2:-1]] == [r["key"] for r in body["rows"]]
+    assert [int(v) for v in lines[2][2:]] == [body["rows"][0][c] for c in exported]
     assert lines[-1][0] == "total"
     response = client.get(REPORT, {**params, "format": "xlsx"})
     assert response.status_code == 200
@@ -96,12 +105,15 @@ def test_report_json_csv_xlsx_agree(demo: None) -> None:
         "Trực tuyến",
         "Đúng hạn",
         "Quá hạn",
+        "Dừng xử lý",
+        "Tổng số hồ sơ phải giải quyết",
         "Tổng cộng",
     ):
         assert heading in text
+    assert any(t.startswith("Mỗi dòng cân đối") for t in text)
     data = [[c.value for c in row] for row in sheet.iter_rows(min_row=8) if isinstance(row[0].value, int)]
     assert len(data) == len(body["rows"])
-    assert data[0][2:] == [body["rows"][0][c] for c in body["columns"]]
+    assert data[0][2:] == [body["rows"][0][c] for c in exported]
 
 
 @pytest.mark.parametrize("group_by", ["procedure", "month"])

@@ -135,6 +135,23 @@ def test_dashboard(demo: None) -> None:
     assert response.status_code == 200
 
 
+def test_the_dashboard_only_reads_what_the_worker_counted(demo: None) -> None:
+    """Defect: the first load after login took 8 s, counting roll-ups while the reader waited."""
+    from motcua.monitoring import rollup
+    from motcua.monitoring.models import FillState
+
+    generator.generate(count=300, year=2026, seed=4)
+    rollup.update()
+    counted = FillState.objects.get(name=rollup.FILL_STATE).last_run_at
+    generator.generate(count=200, year=2026, seed=6)  # changes the worker has not counted yet
+    assert rollup.pending_work()
+    tables = DossierCount.objects.count()
+    html = _client("giamsat").get("/dieu-hanh/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert rollup.pending_work() and DossierCount.objects.count() == tables  # nothing counted by the page
+    assert FillState.objects.get(name=rollup.FILL_STATE).last_run_at == counted
+    assert "Số liệu tính đến" in html  # and it says how fresh its figures are
+
+
 def test_dashboard_access(demo: None) -> None:
     response = Client().get("/dieu-hanh/")
     assert response.status_code == 302 and response["Location"].startswith("/can-bo/dang-nhap/")

@@ -185,3 +185,30 @@ def test_overdue_is_one_rule_wherever_it_is_asked(history: None) -> None:
         body = client.get("/api/v1/dossiers", {"overdue": "true", "page_size": 1}).json()
         assert body["count"] == len(by_rule)
     assert len(by_rule) > 10  # the generated history has overdue dossiers to agree on
+
+
+def test_every_row_of_every_grouping_balances(history: None) -> None:
+    """carried_over + received_total = resolved_total + refused + withdrawn + stopped + pending_total
+    (contract §7), for every row and the total, whatever the grouping and the period — dossiers refused
+    or withdrawn before they were received among the generated history."""
+    assert Dossier.objects.filter(status="refused", received_at__isnull=True).exists()
+    assert Dossier.objects.filter(status="stopped").exists()
+    for code in ("H15", "H15.100"):
+        agency = Agency.objects.get(code=code)
+        for start, end in PERIODS:
+            for group_by in ("agency", "procedure", "month"):
+                rows, total = selectors.settlement_report(agency, start, end, group_by, now=NOW)
+                for values in [r.values for r in rows] + [total]:
+                    outcomes = (
+                        values["resolved_total"]
+                        + values["refused"]
+                        + values["withdrawn"]
+                        + values["stopped"]
+                        + values["pending_total"]
+                    )
+                    assert values["carried_over"] + values["received_total"] == outcomes, (
+                        code,
+                        start,
+                        group_by,
+                        values,
+                    )

@@ -1,0 +1,79 @@
+"""``motcua worker``: runs the queued background tasks (django.tasks, database backend) and enqueues
+the periodic jobs when they are due. Run as many as wanted: a task is claimed by one worker only,
+and a periodic job is not queued again while one is still waiting."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.module_loading import autodiscover_modules
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from motcua.core.periodic import SCHEDULE, Periodic
+
+logger = logging.getLogger("motcua.worker")
+WAITING = ("READY", "RUNNING")
+
+
+def _waiting(job: Periodic) -> bool:
+    return DBTaskResult.objects.filter(task_path=job.task.module_path, status__in=WAITING).exists()
+
+
+def _schedule(stop: threading.Event, tick: float) -> None:
+    """Enqueue every periodic job that is due; the first round at once, so a new worker catches up."""
+    due = dict.fromkeys(range(len(SCHEDULE)), timezone.now())
+    while not stop.is_set():
+        close_old_connections()
+        now = timezone.now()
+        for i, job in enumerate(SCHEDULE):
+            if now >= due[i]:
+                try:
+                    if not _waiting(job):
+                        job.task.enqueue()
+                    due[i] = now + job.every
+                except Exception:  # a database that is briefly away must not end the schedule
+                    logger.exception("could not enqueue %s", job.task.module_path)
+        stop.wait(tick)
+
+
+class Command(BaseCommand):
+    help = "Run the background worker: queued tasks, and the periodic jobs when they are due."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the queue")
+        parser.add_argument("--batch", action="store_true", help="run what is queued (and due), then exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        autodiscover_modules("tasks")
+        stop = threading.Event()
+        if options["batch"]:
+            for job in SCHEDULE:
+                if not _waiting(job):
+                    job.task.enqueue()
+        else:
+            threading.Thread(target=_schedule, args=(stop, 1.0), daemon=True, name="schedule").start()
+        worker = Worker(
+            queue_names=["*"],
+            interval=options["interval"],
+            batch=options["batch"],
+            backend_name="default",
+            startup_delay=not options["batch"],
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        self.stdout.write(
+            f"MotCua worker: {len(SCHEDULE)} periodic jobs, queue checked every {options['interval']} s"
+        )
+        try:
+            worker.run()
+        finally:
+            stop.set()
