@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from motcua.agencies.models import Agency
-    from motcua.dossiers import generator
+    from motcua.demo import generator
     from motcua.monitoring import rollup, selectors
 
     if connection.vendor != "postgresql":

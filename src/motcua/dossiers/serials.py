@@ -1,27 +1,20 @@
-"""Dossier codes, ``{receiving agency code}-{YYMMDD}-{NNNN}`` (domain.md §4.1), and the per-agency
-daily counters behind them (``DailySerial``).
+"""The per-agency daily counters behind dossier codes (``DailySerial``; the format is ``codes``).
 
 Three writers keep the counters: receipt (one code at a time), the import of historical dossiers
 and the demo generator (many at once, with codes already made). All of them go through here, so
-the format and the locking are written once.
+the locking is written once.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from django.db import connection
 from django.utils import timezone
 
+from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import DailySerial, Dossier
-
-CODE = re.compile(r"^(?P<unit>.+)-(?P<date>\d{6})-(?P<seq>\d{4,7})$")
-
-
-def format_code(agency_code: str, day: date, serial: int) -> str:
-    return f"{agency_code}-{day:%y%m%d}-{serial:04d}"
 
 
 def assign_code(dossier: Dossier, received_at: datetime) -> None:

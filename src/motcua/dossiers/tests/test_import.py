@@ -15,7 +15,8 @@ from django.core.management import CommandError, call_command
 
 from motcua.catalog import services as catalog
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers.importer import InvalidLine, check_line
+from motcua.dossiers.import_lines import InvalidLine, check_line
+from motcua.dossiers.importer import LIMITS
 from motcua.dossiers.models import (
     DailySerial,
     Dossier,
@@ -543,16 +544,20 @@ def test_progress_on_long_files(world: World, tmp_path: Path, monkeypatch: pytes
 def reasons(body: dict[str, Any] | str | bytes) -> list[str]:
     raw = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
     with pytest.raises(InvalidLine) as raised:
-        check_line(raw, 1, now=NOW)
+        check_line(raw, 1, tz=VN, now=NOW, limits=LIMITS)
     return raised.value.reasons
 
 
 def test_a_valid_line_is_parsed_with_its_offsets_kept() -> None:
-    record = check_line(json.dumps(row(1, received_at="2025-03-10T01:30:00Z")).encode(), 1, now=NOW)
+    record = check_line(
+        json.dumps(row(1, received_at="2025-03-10T01:30:00Z")).encode(), 1, tz=VN, now=NOW, limits=LIMITS
+    )
     assert record.received_at == datetime(2025, 3, 10, 8, 30, tzinfo=VN)
     assert record.unit == "H15.TTPV" and record.seq == 1 and record.day.isoformat() == "2025-03-10"  # type: ignore[union-attr]
     assert record.original_due_at == record.due_at  # no extension: the first appointment is the due date
-    naive = check_line(json.dumps(row(1, submitted_at="2025-03-09 21:15")).encode(), 1, now=NOW)
+    naive = check_line(
+        json.dumps(row(1, submitted_at="2025-03-09 21:15")).encode(), 1, tz=VN, now=NOW, limits=LIMITS
+    )
     assert naive.submitted_at == datetime(2025, 3, 9, 21, 15, tzinfo=VN)
 
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from motcua.accounts.models import User
 from motcua.conftest import error_of
-from motcua.dossiers import generator
+from motcua.demo import generator
 
 INDEX = "/api/v1/metrics/service-index"
 REPORT = "/api/v1/reports/dossiers"

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from motcua.accounts.models import User
-from motcua.dossiers import generator
+from motcua.demo import generator
 from motcua.dossiers.models import ControlSheetEntry, DailySerial, Dossier, DossierEvent
 from motcua.monitoring.models import DossierCount
 
@@ -83,6 +83,24 @@ def test_generated_dossiers_carry_the_history_the_services_would_write(demo: Non
             )
         if d.status == "received" or d.code is None:
             assert not rows
+        # Officers act in office hours on working days; the applicant submits, answers and pays any time.
+        for e in log:
+            if e.action in OFFICERS and e.at != NOW:
+                assert in_office_hours(e.at), (d.code, e.action, e.at.astimezone(TZ))
+
+
+OFFICERS = {"receive", "forward", "request_supplement", "request_payment", "resolve", "return_result", "stop"}
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def in_office_hours(at: datetime) -> bool:
+    from motcua.calendar.selectors import get_calendar
+
+    cal = get_calendar()
+    local = at.astimezone(TZ)
+    return cal.is_working_day(local.date()) and any(
+        start <= local.time() <= end for start, end in cal.periods
+    )
 
 
 def test_generator_is_deterministic(demo: None) -> None:

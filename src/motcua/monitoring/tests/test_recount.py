@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from motcua.agencies.models import Agency
-from motcua.dossiers import generator
+from motcua.demo import generator
 from motcua.dossiers.models import Dossier, Rating
 from motcua.monitoring import rollup, selectors
 from motcua.monitoring.index import Count

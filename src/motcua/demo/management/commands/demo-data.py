@@ -20,8 +20,8 @@ from motcua.accounts.services import create_user
 from motcua.agencies.models import Agency
 from motcua.agencies.services import create_agency, load_administrative_units
 from motcua.catalog import exchange, services
+from motcua.demo import generator
 from motcua.demo.users import DEMO_PASSWORD, DEMO_USERS
-from motcua.dossiers import generator
 from motcua.dossiers.models import Dossier
 from motcua.monitoring import rollup
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.dossiers import generator
+from motcua.demo import generator
 
 
 class Command(BaseCommand):
