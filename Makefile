@@ -12,12 +12,12 @@ HOST ?= 127.0.0.1
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_CONFIG := 1
 
-.PHONY: help install demo serve test lint typecheck schema-check schema pytest-sqlite pytest-postgres bench lock messages clean
+.PHONY: help install demo serve test lint typecheck architecture schema-check schema pytest-sqlite pytest-postgres bench lock messages clean
 
 help:
 	@echo "make install   create .venv (Python 3.12, uv) and install MotCua into it"
 	@echo "make demo      install + migrate + load the demo province + serve on http://$(HOST):$(PORT), with the worker"
-	@echo "make test      ruff, mypy, OpenAPI drift check, pytest on SQLite, then on a throwaway PostgreSQL"
+	@echo "make test      ruff, mypy, import contracts, OpenAPI drift check, pytest on SQLite, then on a throwaway PostgreSQL"
 	@echo "make bench     run the benchmarks under benchmarks/"
 	@echo "make lock      re-resolve dependencies and rewrite the hash-pinned requirements/*.txt"
 
@@ -51,6 +51,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The import contracts of pyproject.toml: pure rules, the web layer, the two sides apart.
+architecture: install
+	$(BIN)/lint-imports --no-cache
+
 schema:
 	$(BIN)/motcua spectacular --format openapi-json --file docs/openapi.json --validate --fail-on-warn
 
@@ -66,7 +70,7 @@ pytest-sqlite: install
 pytest-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest -q
 
-test: lint typecheck schema-check pytest-sqlite pytest-postgres
+test: lint typecheck architecture schema-check pytest-sqlite pytest-postgres
 
 bench: install
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import CLOSING, Action
-from motcua.web.forms import ReasonForm, StyledForm, SupplementForm
+from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices
 
 
 class ReceiveForm(StyledForm):
@@ -38,7 +38,7 @@ class RequestSupplementForm(StyledForm):
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = [d.name for d in dossier.procedure_version.required_documents.all()]
-        self.fields["items"].choices = [(n, n) for n in names]  # type: ignore[attr-defined]
+        set_choices(self, "items", [(n, n) for n in names])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,12 +62,9 @@ class ForwardForm(StyledForm):
             default = _("%(agency)s (the resolving agency)") % {"agency": dossier.resolving_agency.name}
         else:
             default = _("Stay at %(agency)s (next step)") % {"agency": dossier.current_agency.name}
-        self.fields["agency_code"].choices = [  # type: ignore[attr-defined]
-            ("", default),
-            *((a.code, a.name) for a in agencies),
-        ]
+        set_choices(self, "agency_code", [("", default), *((a.code, a.name) for a in agencies)])
         steps = [s.name for s in dossier.procedure_version.steps.all()]
-        self.fields["step"].choices = [("", _("— the agency's name —")), *((s, s) for s in steps)]  # type: ignore[attr-defined]
+        set_choices(self, "step", [("", _("— the agency's name —")), *((s, s) for s in steps)])
 
 
 class RequestPaymentForm(StyledForm):
@@ -162,6 +159,8 @@ class IntakeForm(StyledForm):
 
     def __init__(self, *args: Any, required_documents: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["documents"].choices = [  # type: ignore[attr-defined]
-            (d.code, f"{d.name} ({d.get_form_display()}, {d.count})") for d in required_documents
-        ]
+        set_choices(
+            self,
+            "documents",
+            [(d.code, f"{d.name} ({d.get_form_display()}, {d.count})") for d in required_documents],
+        )

@@ -2,7 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from motcua.backoffice import views
-from motcua.portal.views import Login
+from motcua.web.login import Login
 
 app_name = "backoffice"
 urlpatterns = [

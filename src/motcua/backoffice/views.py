@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.current import user_of
 from motcua.accounts.roles import Role
 from motcua.agencies.selectors import agency_names
 from motcua.backoffice import presenters as actions
@@ -166,7 +167,7 @@ def _perform(
         form.mark_invalid()
         return
     command = commands.build(action, data)
-    services.act(actor=request.user, dossier_id=dossier.pk, command=command)  # type: ignore[arg-type]
+    services.act(actor=user_of(request), dossier_id=dossier.pk, command=command)
 
 
 DONE = {
@@ -233,7 +234,7 @@ def received(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _receiver_only(request: HttpRequest) -> HttpResponse | None:
-    if request.user.role != Role.RECEIVER:  # type: ignore[union-attr]
+    if user_of(request).role != Role.RECEIVER:
         return render(request, "backoffice/receivers_only.html", status=403)
     return None
 
@@ -269,7 +270,7 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
         names = {d.code: d.name for d in required}
         try:
             created, _new = services.create_dossier(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 procedure_code=code,
                 channel=form.cleaned_data["channel"],
                 applicant=commands.Applicant(**applicant.cleaned_data),

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from motcua.accounts.current import user_of
 from motcua.calendar.models import CalendarOverride
 
 
@@ -18,5 +19,5 @@ class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     readonly_fields = ["updated_at", "updated_by"]
 
     def save_model(self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool) -> None:
-        obj.updated_by = request.user  # type: ignore[assignment]
+        obj.updated_by = user_of(request)
         super().save_model(request, obj, form, change)

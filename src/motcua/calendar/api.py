@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts.current import user_of
 from motcua.accounts.permissions import PublicReadAdminWrite
 from motcua.calendar import selectors, services
 from motcua.calendar.models import CalendarOverride
@@ -33,7 +34,7 @@ class DaySerializer(serializers.Serializer[Any]):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=CalendarOverride.Kind.choices)
     name = serializers.CharField()
-    source = serializers.ChoiceField(choices=[("law", "law"), ("override", "override")])  # type: ignore[assignment]
+    source = serializers.ChoiceField(choices=[("law", "law"), ("override", "override")])  # type: ignore[assignment]  # the contract's field is named like Field.source
 
 
 class DayPageSerializer(serializers.Serializer[Any]):
@@ -135,7 +136,7 @@ class CalendarDayView(APIView):
         on = _parse_date(date)
         body = OverrideInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        override = services.set_override(date=on, actor=request.user, **body.validated_data)  # type: ignore[arg-type]
+        override = services.set_override(date=on, actor=user_of(request), **body.validated_data)
         data = {
             "date": override.date,
             "kind": override.kind,
@@ -152,7 +153,7 @@ class CalendarDayView(APIView):
         summary="Give one date back to the law (admin)",
     )
     def delete(self, request: Request, date: str) -> Response:
-        services.delete_override(date=_parse_date(date), actor=request.user)  # type: ignore[arg-type]
+        services.delete_override(date=_parse_date(date), actor=user_of(request))
         return Response(status=204)
 
 

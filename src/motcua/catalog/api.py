@@ -79,7 +79,7 @@ class ProcedureVersions(APIView):
     @extend_schema(responses=ProcedureOutputSerializer(many=True))
     def get(self, request: Request, code: str) -> Response:
         versions = list(selectors.procedure_versions(code))
-        return Response(ProcedureOutputSerializer(versions, many=True).data)  # type: ignore[arg-type]
+        return Response(ProcedureOutputSerializer(versions, many=True).data)  # type: ignore[arg-type]  # many=True takes a list; the stubs type one instance
 
 
 class ProcedureDraft(APIView):

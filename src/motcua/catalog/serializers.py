@@ -32,7 +32,7 @@ class ProcessingTimeSerializer(serializers.Serializer[None]):
 class RequiredDocumentSerializer(serializers.Serializer[None]):
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=2000)
-    required = serializers.BooleanField(default=True)  # type: ignore[assignment]
+    required = serializers.BooleanField(default=True)  # type: ignore[assignment]  # the contract's field is named like Field.required
     form = serializers.ChoiceField(choices=DocumentForm.choices, default=DocumentForm.ORIGINAL)
     count = serializers.IntegerField(min_value=1, max_value=100, default=1)
 

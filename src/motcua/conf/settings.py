@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP  # type: ignore[import-untyped,unused-ignore]
+from django.utils.csp import CSP  # type: ignore[import-untyped,unused-ignore]  # new in Django 6.0; not in the stubs yet
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/motcua

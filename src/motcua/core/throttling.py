@@ -14,6 +14,7 @@ import random
 from typing import Any
 
 from django.db import connection
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -44,15 +45,24 @@ class WindowThrottle(ScopedRateThrottle):
     Refused requests count too: a client that keeps hammering stays refused until it slows down."""
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        self.scope = getattr(view, self.scope_attr, None)
-        if not self.scope:
+        scope = getattr(view, self.scope_attr, None)
+        if not scope:
             return True
+        self.scope = scope
+        key = self.get_cache_key(request, view)
+        return key is None or self.allow(scope, key)
+
+    def allow_client(self, request: HttpRequest, scope: str) -> bool:
+        """The same count for a page, keyed by the client's address as the API's public endpoints
+        are, logged in or not: a client cannot get around the API's limit through the pages."""
+        self.scope = scope
+        ident = self.get_ident(Request(request))  # DRF's reading of the address and its proxies
+        return self.allow(scope, self.cache_format % {"scope": scope, "ident": ident})
+
+    def allow(self, scope: str, key: str) -> bool:
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         if self.num_requests is None or self.duration is None:
-            return True
-        key = self.get_cache_key(request, view)
-        if key is None:
             return True
         limit, duration = self.num_requests, self.duration
         window, into = divmod(self.timer(), duration)

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts.current import user_of
 from motcua.core.errors import InvalidInput
 from motcua.core.throttling import WindowThrottle
 from motcua.dossiers import commands, labels, selectors, services
@@ -68,7 +69,7 @@ class DossierListCreate(ListAPIView[Dossier]):
         body = data.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
         dossier, created = services.create_dossier(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             procedure_code=body["procedure_code"],
             channel=body["channel"],
             receiving_agency_code=body.get("receiving_agency_code") or None,
@@ -97,7 +98,7 @@ class DossierActions(APIView):
         data.is_valid(raise_exception=True)
         body = data.validated_data
         command = commands.build(Action(body["action"]), body)
-        services.act(actor=request.user, dossier_id=dossier_id, command=command)  # type: ignore[arg-type]
+        services.act(actor=user_of(request), dossier_id=dossier_id, command=command)
         return Response(DossierSerializer(selectors.dossier_get(request.user, dossier_id)).data)
 
 

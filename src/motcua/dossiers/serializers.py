@@ -37,7 +37,7 @@ class DossierCreateSerializer(serializers.Serializer[None]):
         max_length=35, required=False, allow_null=True, allow_blank=True
     )
     applicant = ApplicantSerializer()
-    documents = DocumentInSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]
+    documents = DocumentInSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # ListSerializer takes max_length; the stubs do not know it
 
 
 class ItemsField(serializers.ListField):
@@ -51,7 +51,7 @@ class ActionSerializer(serializers.Serializer[None]):
     items = ItemsField(required=False, max_length=100)
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    documents = DocumentInSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]
+    documents = DocumentInSerializer(many=True, required=False, max_length=100)  # type: ignore[call-arg]  # as above
     agency_code = serializers.CharField(max_length=35, required=False, allow_null=True, allow_blank=True)
     step = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
     amount_vnd = serializers.IntegerField(min_value=1, max_value=10**12, required=False)
@@ -228,7 +228,7 @@ class EventSerializer(serializers.Serializer[Any]):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     note = serializers.CharField()
-    data = serializers.DictField()  # type: ignore[assignment]
+    data = serializers.DictField()  # type: ignore[assignment]  # the event's field is named like Serializer.data
 
     @extend_schema_field(serializers.DateTimeField())
     def get_at(self, obj: Any) -> str | None:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.current import user_of
 from motcua.agencies.selectors import agency_names
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
@@ -57,14 +58,14 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     organisations = "organization" in version.applicant_types
     draft: dict[str, Any] = request.session.get(_draft_key(code)) or {}
     stored = {d["code"]: d for d in draft.get("documents", [])}
-    user = request.user
+    user = user_of(request)
     if request.method != "POST":
         initial = draft.get("applicant") or {
             "kind": "individual",
-            "full_name": user.full_name,  # type: ignore[union-attr]
-            "id_number": user.id_number or "",  # type: ignore[union-attr]
-            "phone": user.phone,  # type: ignore[union-attr]
-            "email": user.email,  # type: ignore[union-attr]
+            "full_name": user.full_name,
+            "id_number": user.id_number or "",
+            "phone": user.phone,
+            "email": user.email,
         }
         applicant = ApplicantForm(initial=initial, organisations=organisations)
         documents = DocumentsForm(documents=required, kept={c: d["filename"] for c, d in stored.items()})
@@ -137,7 +138,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             dossier, _created = services.create_dossier(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 procedure_code=code,
                 channel="online",
                 applicant=commands.Applicant(**draft["applicant"]),
@@ -223,7 +224,7 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.errors:
             try:
                 services.act(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=user_of(request),
                     dossier_id=pk,
                     command=commands.Supplement(documents=documents),
                 )
@@ -251,7 +252,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portal:my_dossier", pk=pk)
     try:
         services.act(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             dossier_id=pk,
             command=commands.Close(closing=Action.WITHDRAW, reason=form.cleaned_data["reason"]),
         )

@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from motcua.portal import citizen, views
+from motcua.web.login import Login
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +17,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/rut/", citizen.withdraw, name="withdraw"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("danh-gia/", views.rate, name="rate"),
-    path("dang-nhap/", views.Login.as_view(), name="login"),
+    path("dang-nhap/", Login.as_view(), name="login"),
     path("dang-xuat/", LogoutView.as_view(next_page="portal:home"), name="logout"),
 ]

@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,9 +22,7 @@ from motcua.dossiers import services
 from motcua.dossiers.workflow import FINISHED, Status
 from motcua.portal import selectors as portal
 from motcua.portal.forms import LookupForm, RatingForm
-from motcua.web.access import home_for
-from motcua.web.forms import StyledForm
-from motcua.web.ratelimit import wait_seconds
+from motcua.web.ratelimit import too_many, wait_seconds
 
 NOT_FOUND = gettext_lazy(
     "No dossier matches this code and ID number. Check both against your receipt and try again."
@@ -78,15 +74,6 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _too_many(request: HttpRequest, template: str, context: dict[str, Any], wait: int) -> HttpResponse:
-    context["error"] = _("Too many attempts. Please wait %(seconds)s seconds and try again.") % {
-        "seconds": wait
-    }
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 def lookup(request: HttpRequest) -> HttpResponse:
     """Tra cứu hồ sơ. The ID number comes in the body only; the QR code on the receipt brings ?ma=."""
     if request.method != "POST":
@@ -95,7 +82,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST)
     context: dict[str, Any] = {"form": form}
     if wait := wait_seconds(request, "lookup"):
-        return _too_many(request, "portal/lookup.html", context, wait)
+        return too_many(request, "portal/lookup.html", context, wait)
     if form.is_valid():
         try:
             found = dossiers.lookup(code=form.cleaned_data["code"], id_number=form.cleaned_data["id_number"])
@@ -119,7 +106,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     form = RatingForm(request.POST)
     context: dict[str, Any] = {"form": form}
     if wait := wait_seconds(request, "lookup"):
-        return _too_many(request, "portal/rate.html", context, wait)
+        return too_many(request, "portal/rate.html", context, wait)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,35 +125,3 @@ def rate(request: HttpRequest) -> HttpResponse:
                 request, "portal/rated.html", {"code": data["code"], "satisfied": data["satisfied"]}
             )
     return render(request, "portal/rate.html", context)
-
-
-# --- logging in ---------------------------------------------------------------------------------------
-
-
-class LoginForm(StyledForm, AuthenticationForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("User name")
-        self.fields["password"].label = _("Password")
-
-
-class Login(LoginView):
-    """One login for both sides; each lands where its work is (citizens: their dossiers)."""
-
-    template_name = "portal/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
-    staff = False
-
-    def get_default_redirect_url(self) -> str:
-        return home_for(self.request.user)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(staff=self.staff, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if wait := wait_seconds(request, "login"):
-            form = self.get_form()
-            form.errors  # noqa: B018 — bind the form so the page shows what was typed
-            return _too_many(request, self.template_name, self.get_context_data(form=form), wait)
-        return super().post(request, *args, **kwargs)

@@ -56,6 +56,14 @@ class StyledForm(forms.Form):
                     attrs["aria-describedby"] = f"{described} {field_id}_error".strip()
 
 
+def set_choices(form: forms.Form, name: str, choices: Any) -> None:
+    """Give a choice field of ``form`` its choices, known only when the form is made."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = choices
+
+
 def show_service_error(form: StyledForm, exc: ServiceError, fields: dict[str, str] | None = None) -> None:
     """Put a service's error on the form: field errors next to their input, the rest on top.
 
@@ -122,7 +130,7 @@ class ApplicantForm(StyledForm):
     def __init__(self, *args: Any, organisations: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not organisations:
-            self.fields["kind"].choices = [("individual", _("An individual"))]  # type: ignore[attr-defined]
+            set_choices(self, "kind", [("individual", _("An individual"))])
 
     def clean_id_number(self) -> str:
         return self.cleaned_data["id_number"].strip()

@@ -3,9 +3,11 @@ get around the API's limit by using the pages (or the other way round)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from motcua.core.throttling import WindowThrottle
 
@@ -15,7 +17,16 @@ def wait_seconds(request: HttpRequest, scope: str) -> int | None:
 
     Keyed by the client's address, as the API's unauthenticated endpoints are, logged in or not."""
     throttle = WindowThrottle()
-    anonymous = SimpleNamespace(user=None, META=request.META, headers=request.headers)
-    if throttle.allow_request(anonymous, SimpleNamespace(throttle_scope=scope)):  # type: ignore[arg-type]
+    if throttle.allow_client(request, scope):
         return None
     return int(throttle.wait() or 1)
+
+
+def too_many(request: HttpRequest, template: str, context: dict[str, Any], wait: int) -> HttpResponse:
+    """The page again, with a 429 and how long to wait."""
+    context["error"] = _("Too many attempts. Please wait %(seconds)s seconds and try again.") % {
+        "seconds": wait
+    }
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response

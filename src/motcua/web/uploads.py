@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
+from motcua.accounts.current import user_of
 from motcua.core.errors import InvalidInput
 from motcua.files.services import store_upload
 
@@ -13,7 +14,7 @@ def store(request: HttpRequest, upload: UploadedFile) -> tuple[str | None, list[
     """Store one upload: (file id, errors)."""
     try:
         stored = store_upload(
-            actor=request.user,  # type: ignore[arg-type]  # pages that take uploads require a login
+            actor=user_of(request),
             name=upload.name or "",
             stream=upload,
             size=upload.size or 0,
