@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "django_tasks_db",
+    "motcua.conf.apps.TasksConfig",
     "motcua.core",
     "motcua.agencies",
     "motcua.accounts",
