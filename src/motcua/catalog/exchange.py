@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -40,6 +41,7 @@ def version_to_spec(version: ProcedureVersion) -> dict[str, Any]:
         "code": version.procedure.code,
         "name": version.name,
         "agency_code": version.agency.code,
+        "implementing_agency_codes": sorted(a.code for a in version.implementing_agencies.all()),
         "field": version.field,
         "level": version.level,
         "processing_time": {"value": version.processing_time_value, "unit": version.processing_time_unit},
@@ -75,6 +77,7 @@ def version_to_spec(version: ProcedureVersion) -> dict[str, Any]:
 def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A validated spec in the JSON-ready form that version_to_spec writes, for comparison."""
     out = {key: spec.get(key) for key in _KEYS}
+    out["implementing_agency_codes"] = implementing_codes(spec)
     out["processing_time"] = dict(spec["processing_time"])
     out["applicant_types"] = list(spec["applicant_types"])
     out["legal_basis"] = list(spec.get("legal_basis", []))
@@ -103,10 +106,17 @@ def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def implementing_codes(spec: Mapping[str, Any]) -> list[str]:
+    """The agencies that settle the procedure: those listed and always the resolving agency
+    (contract §3), as a sorted set, the way an export writes them."""
+    return sorted({spec["agency_code"], *spec.get("implementing_agency_codes", [])})
+
+
 _KEYS = [
     "code",
     "name",
     "agency_code",
+    "implementing_agency_codes",
     "field",
     "level",
     "processing_time",
@@ -168,6 +178,7 @@ _PROCEDURE_COLUMNS = [
     ("code", "Mã thủ tục"),
     ("name", "Tên thủ tục"),
     ("agency_code", "Mã cơ quan giải quyết"),
+    ("implementing_agency_codes", "Mã các cơ quan thực hiện"),
     ("field", "Lĩnh vực"),
     ("level", "Cấp thực hiện"),
     ("processing_time_value", "Thời hạn giải quyết"),
@@ -242,6 +253,7 @@ def to_xlsx(specs: list[dict[str, Any]]) -> bytes:
         flat["processing_time_unit"] = spec["processing_time"]["unit"]
         flat["applicant_types"] = ", ".join(spec["applicant_types"])
         flat["legal_basis"] = _LIST_SEPARATOR.join(spec["legal_basis"])
+        flat["implementing_agency_codes"] = _LIST_SEPARATOR.join(spec["implementing_agency_codes"])
         procedures.append([flat.get(key) for key, _label in _PROCEDURE_COLUMNS])
         documents.extend(
             [spec["code"], *(d[k] for k, _l in _DOCUMENT_COLUMNS[1:])] for d in spec["required_documents"]
@@ -294,6 +306,10 @@ def parse_xlsx(data: bytes) -> list[Any]:
             "unit": item.pop("processing_time_unit"),
         }
         item["applicant_types"] = [t.strip() for t in _text(item["applicant_types"]).split(",") if t.strip()]
+        # Codes contain neither spaces nor commas: a hand-edited cell may separate them either way.
+        item["implementing_agency_codes"] = [
+            part for part in re.split(r"[\s,;]+", _text(item["implementing_agency_codes"])) if part
+        ]
         item["legal_basis"] = [
             line for line in _text(item["legal_basis"]).split(_LIST_SEPARATOR) if line.strip()
         ]

@@ -25,7 +25,8 @@ class OnlineLevel(models.TextChoices):
 
 
 class Level(models.TextChoices):
-    """Cấp thực hiện: who resolves. A commune-level procedure is resolved by every commune."""
+    """Cấp thực hiện, as the publication decision lists it. Who settles the procedure is the version's
+    implementing agencies (every commune for most commune-level procedures)."""
 
     PROVINCE = "province", _("Province")
     COMMUNE = "commune", _("Commune")
@@ -87,6 +88,12 @@ class ProcedureVersion(models.Model):
     published_date = models.DateField(_("date made public"), null=True, blank=True)
     valid_from = models.DateTimeField(_("in force from"), null=True, blank=True)
     valid_to = models.DateTimeField(_("in force until"), null=True, blank=True)
+    implementing_agencies = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("implementing agencies"),
+        related_name="implemented_procedures",
+        help_text=_("Every agency that settles the procedure; the resolving agency is always one of them."),
+    )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion, ProcessStep, VersionStatus
@@ -12,7 +15,9 @@ from motcua.core.text import fold
 
 def _with_details(qs: QuerySet[ProcedureVersion]) -> QuerySet[ProcedureVersion]:
     return qs.select_related("procedure", "agency").prefetch_related(
-        "required_documents", Prefetch("steps", queryset=ProcessStep.objects.select_related("agency"))
+        "required_documents",
+        "implementing_agencies",
+        Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
     )
 
 
@@ -56,6 +61,18 @@ def procedure_versions(code: str) -> QuerySet[ProcedureVersion]:
     if not qs.exists():
         raise NotFound()
     return qs
+
+
+def implementing_agencies(version: ProcedureVersion, *, on: date | None = None) -> QuerySet[Agency]:
+    """The agencies that settle this version (cơ quan thực hiện) and are in force on the day (today by
+    default), in the order of the agency tree: those a dossier of it may be resolved by. The
+    version's own ``agency`` is the default among them (contract §3)."""
+    day = on or timezone.localdate()
+    return (
+        version.implementing_agencies.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("path")
+    )
 
 
 def fields_with_counts() -> list[tuple[str, int]]:

@@ -29,6 +29,7 @@ def _agencies_for(specs: Iterable[Spec]) -> dict[str, Agency]:
     codes = set()
     for spec in specs:
         codes.add(spec["agency_code"])
+        codes.update(spec.get("implementing_agency_codes", []))
         codes.update(step["agency_code"] for step in spec.get("steps", []) if step.get("agency_code"))
     return {a.code: a for a in Agency.objects.filter(code__in=codes)}
 
@@ -38,6 +39,9 @@ def check_references(spec: Spec, agencies: Mapping[str, Agency]) -> dict[str, li
     errors: dict[str, list[Any]] = {}
     if spec["agency_code"] not in agencies:
         errors["agency_code"] = [_("Unknown agency %(code)s.") % {"code": spec["agency_code"]}]
+    for index, code in enumerate(spec.get("implementing_agency_codes", [])):
+        if code not in agencies:
+            errors[f"implementing_agency_codes.{index}"] = [_("Unknown agency %(code)s.") % {"code": code}]
     for index, step in enumerate(spec.get("steps", [])):
         if step.get("agency_code") and step["agency_code"] not in agencies:
             errors[f"steps.{index}.agency_code"] = [
@@ -51,10 +55,20 @@ def _search_text(spec: Spec, code: str) -> str:
 
 
 def _write_version(
-    procedure: Procedure, number: int, status: str, spec: Spec, agencies: Mapping[str, Agency]
+    procedure: Procedure,
+    number: int,
+    status: str,
+    spec: Spec,
+    agencies: Mapping[str, Agency],
+    *,
+    replacing: ProcedureVersion | None = None,
 ) -> ProcedureVersion:
+    """A new version, or ``replacing`` (a draft) rewritten in place so that it keeps its id."""
     now = timezone.now()
-    version = ProcedureVersion.objects.create(
+    if replacing is not None:
+        replacing.required_documents.all().delete()
+        replacing.steps.all().delete()
+    version = ProcedureVersion(
         procedure=procedure,
         number=number,
         status=status,
@@ -80,6 +94,10 @@ def _write_version(
         valid_from=now if status == VersionStatus.CURRENT else None,
         search_text=_search_text(spec, procedure.code),
     )
+    if replacing is not None:
+        version.pk, version.created_at = replacing.pk, replacing.created_at
+    version.save(force_insert=replacing is None)
+    version.implementing_agencies.set([agencies[code] for code in exchange.implementing_codes(spec)])
     RequiredDocument.objects.bulk_create(
         RequiredDocument(
             version=version,
@@ -107,8 +125,9 @@ def _write_version(
 
 
 @transaction.atomic
-def create_procedure(*, spec: Spec) -> ProcedureVersion:
-    """A new procedure, published at once as version 1 (POST /api/v1/procedures)."""
+def create_procedure(*, spec: Spec, publish: bool = True) -> ProcedureVersion:
+    """A new procedure, published at once as version 1 (POST /api/v1/procedures), or kept as a draft
+    version 1 to be completed and published later (the admin)."""
     agencies = _agencies_for([spec])
     errors = check_references(spec, agencies)
     if errors:
@@ -120,7 +139,8 @@ def create_procedure(*, spec: Spec) -> ProcedureVersion:
         raise Conflict(
             _("A procedure with code %(code)s already exists.") % {"code": spec["code"]}, code="duplicate"
         ) from exc
-    return _write_version(procedure, 1, VersionStatus.CURRENT, spec, agencies)
+    status = VersionStatus.CURRENT if publish else VersionStatus.DRAFT
+    return _write_version(procedure, 1, status, spec, agencies)
 
 
 def _locked_procedure(code: str) -> Procedure:
@@ -132,13 +152,15 @@ def _locked_procedure(code: str) -> Procedure:
 
 @transaction.atomic
 def draft_version(*, code: str, spec: Spec) -> ProcedureVersion:
-    """Prepare the next version while the current one stays in force; replaces an earlier draft."""
+    """Prepare the next version while the current one stays in force; an earlier draft is rewritten."""
     procedure = _locked_procedure(code)
     agencies = _agencies_for([spec])
     errors = check_references(spec, agencies)
     if errors:
         raise InvalidInput(fields=errors)
-    procedure.versions.filter(status=VersionStatus.DRAFT).delete()
+    draft = procedure.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        return _write_version(procedure, draft.number, VersionStatus.DRAFT, spec, agencies, replacing=draft)
     last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     return _write_version(procedure, last + 1, VersionStatus.DRAFT, spec, agencies)
 

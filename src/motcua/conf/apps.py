@@ -7,4 +7,4 @@ from django_tasks_db.apps import TasksAppConfig
 class TasksConfig(TasksAppConfig):
     """django-tasks-db names itself "Tasks Database Backend", untranslated, on the admin's pages."""
 
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # the base has a plain str
