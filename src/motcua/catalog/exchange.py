@@ -13,19 +13,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.serializers import ProcedureInputSerializer
+from motcua.core.errors import InvalidInput
 
 FORMAT = "motcua-catalog"
 FORMAT_VERSION = 1
 
 
 class ExchangeError(ValueError):
-    """The file cannot be read at all (not JSON, not an XLSX of ours)."""
+    """The file cannot be read at all (not JSON, not an XLSX of ours); the message says why, translated."""
 
 
 def _iso(value: date | None) -> str | None:
@@ -152,6 +154,16 @@ def validate(items: list[Any]) -> tuple[list[dict[str, Any]], dict[int, dict[str
     return specs, errors
 
 
+def validated(item: Mapping[str, Any]) -> dict[str, Any]:
+    """One procedure checked as the API checks it, or InvalidInput naming the fields."""
+    from motcua.core.api import _flatten
+
+    serializer = ProcedureInputSerializer(data=item)
+    if not serializer.is_valid():
+        raise InvalidInput(fields=_flatten(serializer.errors))
+    return dict(serializer.validated_data)
+
+
 # --- JSON ----------------------------------------------------------------------------------------------
 
 
@@ -163,13 +175,18 @@ def to_json(specs: list[dict[str, Any]]) -> bytes:
 def parse_json(data: bytes) -> list[Any]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExchangeError(f"not a JSON document: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ExchangeError(_("it is not a JSON document (the text is not UTF-8).")) from exc
+    except json.JSONDecodeError as exc:
+        raise ExchangeError(
+            _("it is not a JSON document (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
+        ) from exc
     if isinstance(document, list):
         return document
     if isinstance(document, dict) and isinstance(document.get("procedures"), list):
         return document["procedures"]
-    raise ExchangeError('expected a list of procedures or {"procedures": [...]}')
+    raise ExchangeError(_('it should hold a list of procedures, or {"procedures": [...]}.'))
 
 
 # --- XLSX: three sheets, one row per procedure / document / step, joined by the procedure code -------
@@ -269,7 +286,7 @@ def to_xlsx(specs: list[dict[str, Any]]) -> bytes:
 
 def _rows(wb: Any, title: str) -> list[dict[str, Any]]:
     if title not in wb.sheetnames:
-        raise ExchangeError(f"the workbook has no sheet '{title}'")
+        raise ExchangeError(_("the workbook has no sheet “%(sheet)s”.") % {"sheet": title})
     rows = list(wb[title].iter_rows(values_only=True))
     if len(rows) < 2:
         return []
@@ -281,11 +298,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def parse(name: str, data: bytes) -> list[Any]:
+    """An uploaded catalog, read by its file name: an XLSX workbook, else a JSON document."""
+    return parse_xlsx(data) if name.lower().endswith(".xlsx") else parse_json(data)
+
+
 def parse_xlsx(data: bytes) -> list[Any]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise ExchangeError(f"not an XLSX workbook: {exc}") from exc
+        raise ExchangeError(_("it is not an XLSX workbook.")) from exc
     documents: dict[str, list[dict[str, Any]]] = {}
     for row in _rows(wb, _SHEETS["documents"]):
         documents.setdefault(_text(row.get("procedure_code")), []).append(

@@ -33,6 +33,13 @@ class Level(models.TextChoices):
     MINISTRY = "ministry", _("Ministry")
 
 
+class ApplicantType(models.TextChoices):
+    """Đối tượng thực hiện."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANIZATION = "organization", _("Organization")
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CURRENT = "current", _("In force")

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.catalog.models import (
+    ApplicantType,
     DocumentForm,
     Level,
     OnlineLevel,
@@ -21,7 +22,7 @@ from motcua.catalog.models import (
     TimeUnit,
 )
 
-APPLICANT_TYPES = ["individual", "organization"]
+APPLICANT_TYPES = ApplicantType.values
 MAX_IMPLEMENTING_AGENCIES = 5000  # a province's communes, wards and special zones, with room to spare
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
-from motcua.catalog import exchange
+from motcua.catalog import exchange, selectors
 from motcua.catalog.models import (
     Procedure,
     ProcedureVersion,
@@ -179,11 +179,54 @@ def publish_draft(*, code: str) -> ProcedureVersion:
     return draft
 
 
-def refresh_search_text(version: ProcedureVersion) -> None:
-    """After an edit in the admin: keep the diacritic-free search key in step with the name."""
-    ProcedureVersion.objects.filter(pk=version.pk).update(
-        search_text=fold(f"{version.procedure.code} {version.name} {version.field}")
+@transaction.atomic
+def draft_from_version(*, code: str, number: int) -> ProcedureVersion:
+    """ "Tạo bản dự thảo mới": a copy of a published (or retired) version becomes the next draft, to be
+    edited and published; the version copied is never touched. Refused while a draft exists, so that
+    nobody's work in progress is overwritten."""
+    procedure = _locked_procedure(code)
+    if procedure.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise Conflict(
+            _("Procedure %(code)s already has a draft: edit or publish it first.") % {"code": code},
+            code="draft_exists",
+        )
+    source = procedure.versions.filter(number=number).first()
+    if source is None:
+        raise NotFound(_("No procedure with code %(code)s.") % {"code": code})
+    last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    draft = ProcedureVersion.objects.get(pk=source.pk)
+    draft.pk, draft.number, draft.status = None, last + 1, VersionStatus.DRAFT
+    draft.valid_from = draft.valid_to = None
+    draft.save(force_insert=True)  # created_at: now (auto_now_add)
+    draft.implementing_agencies.set(source.implementing_agencies.all())
+    documents, steps = list(source.required_documents.all()), list(source.steps.all())
+    for document in documents:
+        document.pk, document.version = None, draft
+    for step in steps:
+        step.pk, step.version = None, draft
+    RequiredDocument.objects.bulk_create(documents)
+    ProcessStep.objects.bulk_create(steps)
+    return draft
+
+
+@transaction.atomic
+def assign_to_every_commune(*, code: str) -> ProcedureVersion:
+    """The draft is settled by every commune People's Committee in force in its resolving agency's
+    province (birth registration and the other commune-level procedures), besides its own agency."""
+    procedure = _locked_procedure(code)
+    draft = (
+        procedure.versions.filter(status=VersionStatus.DRAFT)
+        .select_related("procedure", "agency")
+        .prefetch_related("required_documents", "steps__agency", "implementing_agencies")
+        .first()
     )
+    if draft is None:
+        raise Conflict(_("Procedure %(code)s has no draft to change.") % {"code": code}, code="no_draft")
+    spec = exchange.version_to_spec(draft)
+    spec["implementing_agency_codes"] = sorted(
+        {*spec["implementing_agency_codes"], *(a.code for a in selectors.province_communes(draft.agency))}
+    )
+    return draft_version(code=code, spec=exchange.validated(spec))
 
 
 @dataclass
@@ -192,6 +235,18 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+
+def import_items(*, items: Sequence[Any]) -> ImportReport:
+    """Import a catalog file's procedures as read (catalog/exchange.py), all or nothing: the shape is
+    checked first, then the references; the errors name ``procedures.<index>.<field>``."""
+    specs, errors = exchange.validate(list(items))
+    if errors:
+        raise InvalidInput(
+            _("The catalog was not imported: %(count)s procedures have errors.") % {"count": len(errors)},
+            fields={f"procedures.{i}.{k}": v for i, errs in errors.items() for k, v in errs.items()},
+        )
+    return import_catalog(specs=specs)
 
 
 @transaction.atomic
@@ -227,6 +282,7 @@ def import_catalog(*, specs: Sequence[Spec]) -> ImportReport:
         version = current.get(spec["code"])
         if version is None:
             procedure, _created = Procedure.objects.get_or_create(code=spec["code"])
+            procedure.versions.filter(status=VersionStatus.DRAFT).delete()  # a draft never published
             last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
             _write_version(procedure, last + 1, VersionStatus.CURRENT, spec, agencies)
             report.created += 1
