@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_CONFIG := 1
 
-.PHONY: help install demo serve test lint typecheck architecture schema-check schema pytest-sqlite pytest-postgres bench lock messages clean
+.PHONY: help install demo serve test lint typecheck architecture translations schema-check schema pytest-sqlite pytest-postgres bench lock messages clean
 
 help:
 	@echo "make install   create .venv (Python 3.12, uv) and install MotCua into it"
@@ -20,6 +20,7 @@ help:
 	@echo "make test      ruff, mypy, import contracts, OpenAPI drift check, pytest on SQLite, then on a throwaway PostgreSQL"
 	@echo "make bench     run the benchmarks under benchmarks/"
 	@echo "make lock      re-resolve dependencies and rewrite the hash-pinned requirements/*.txt"
+	@echo "make translations  regenerate the Vietnamese catalogues from the code and scripts/vi_messages.py"
 
 $(UV):
 	python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(TOOLS) uv==$(UV_VERSION)
@@ -32,6 +33,10 @@ $(VENV)/.installed: $(UV) requirements/dev.txt pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed messages
+
+# After changing user-facing text: regenerate every catalogue, fill it from scripts/vi_messages.py, compile.
+translations: $(VENV)/.installed
+	scripts/translations.sh
 
 messages: $(VENV)/.installed
 	@cd src/motcua && ../../$(BIN)/motcua compilemessages --verbosity 0

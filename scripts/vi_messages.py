@@ -13,6 +13,14 @@ VI = {
     "The procedure has no step %(step)s. Its steps: %(steps)s.": "Thủ tục không có bước “%(step)s”. Các bước của thủ tục: %(steps)s.",
     "Paused while waiting for the applicant — overdue by %(late)s": "Tạm dừng chờ người nộp — đã quá hạn %(late)s",
     "Monitoring": "Điều hành",
+    # plurals: Vietnamese has one form, msgstr[0]
+    "%(counter)s dossier": "%(counter)s hồ sơ",
+    "%(n)d working day": "%(n)d ngày làm việc",
+    "%(n)d hour": "%(n)d giờ",
+    "%(n)d minute": "%(n)d phút",
+    "%(counter)s procedure in force. Search without diacritics if you like: “dang ky ket hon” finds “Đăng ký kết hôn”.": "%(counter)s thủ tục đang có hiệu lực. Có thể gõ không dấu: “dang ky ket hon” vẫn tìm được “Đăng ký kết hôn”.",
+    "%(counter)s procedure found": "Tìm thấy %(counter)s thủ tục",
+    "%(counter)s copy": "%(counter)s bản",
     "Figures counted at %(at)s; the worker brings them up to date every few seconds.": "Số liệu tính đến %(at)s; hệ thống cập nhật lại sau mỗi vài giây.",
     "The figures have not been counted yet: start the worker (motcua worker).": "Số liệu chưa được tổng hợp: hãy chạy tiến trình nền (motcua worker).",
     # core
@@ -95,6 +103,157 @@ VI = {
     "Unknown parent agency %(code)s.": "Không tồn tại cơ quan cấp trên có mã %(code)s.",
     "Unknown administrative unit %(code)s.": "Không tồn tại đơn vị hành chính có mã %(code)s.",
     "An agency with code %(code)s already exists.": "Cơ quan có mã %(code)s đã tồn tại.",
+    # the project catalogue (src/motcua/locale): src/motcua/conf and third-party messages
+    "Background tasks": "Tác vụ chạy nền",
+    "Task Result": "kết quả tác vụ",
+    "Task Results": "kết quả tác vụ",
+    "enqueued at": "thời điểm xếp hàng",
+    "started at": "thời điểm bắt đầu",
+    "finished at": "thời điểm kết thúc",
+    "args kwargs": "tham số",
+    "priority": "độ ưu tiên",
+    "task path": "tác vụ",
+    "worker id": "tiến trình xử lý",
+    "queue name": "hàng đợi",
+    "backend name": "hệ thống xử lý",
+    "run after": "chạy sau thời điểm",
+    "return value": "giá trị trả về",
+    "exception class path": "loại lỗi",
+    "traceback": "vết lỗi",
+    "Task|Ready": "Sẵn sàng",
+    "Task|Running": "Đang chạy",
+    "Task|Failed": "Thất bại",
+    "Task|Successful": "Thành công",
+    "This field is required.": "Trường này là bắt buộc.",
+    "This field may not be null.": "Trường này không được để trống.",
+    "Must be a valid boolean.": "Phải là giá trị đúng/sai (true/false).",
+    "Not a valid string.": "Không phải một chuỗi ký tự hợp lệ.",
+    "Ensure this field has no more than {max_length} characters.": "Trường này không được dài quá {max_length} ký tự.",
+    "Ensure this field has at least {min_length} characters.": "Trường này phải có ít nhất {min_length} ký tự.",
+    "This value does not match the required pattern.": "Giá trị không đúng định dạng yêu cầu.",
+    "A valid integer is required.": "Yêu cầu một số nguyên hợp lệ.",
+    "Ensure this value is less than or equal to {max_value}.": "Giá trị phải nhỏ hơn hoặc bằng {max_value}.",
+    "Ensure this value is greater than or equal to {min_value}.": "Giá trị phải lớn hơn hoặc bằng {min_value}.",
+    "String value too large.": "Giá trị quá dài.",
+    "A valid number is required.": "Yêu cầu một số hợp lệ.",
+    "Ensure that there are no more than {max_digits} digits in total.": "Số không được có quá {max_digits} chữ số.",
+    "Ensure that there are no more than {max_decimal_places} decimal places.": "Số không được có quá {max_decimal_places} chữ số thập phân.",
+    "Ensure that there are no more than {max_whole_digits} digits before the decimal point.": "Phần nguyên không được có quá {max_whole_digits} chữ số.",
+    "Datetime has wrong format. Use one of these formats instead: {format}.": "Thời điểm sai định dạng. Dùng một trong các định dạng: {format}.",
+    "Expected a date but got a datetime.": "Cần một ngày, không phải một thời điểm.",
+    '"{input}" is not a valid choice.': "“{input}” không phải là lựa chọn hợp lệ.",
+    'Expected a list of items but got type "{input_type}".': "Cần một danh sách, nhưng nhận được kiểu “{input_type}”.",
+    "This selection may not be empty.": "Phải chọn ít nhất một mục.",
+    "Ensure this field has at least {min_length} elements.": "Danh sách phải có ít nhất {min_length} mục.",
+    "Ensure this field has no more than {max_length} elements.": "Danh sách không được có quá {max_length} mục.",
+    'Expected a dictionary of items but got type "{input_type}".': "Cần một đối tượng (từ điển), nhưng nhận được kiểu “{input_type}”.",
+    "Invalid data. Expected a dictionary, but got {datatype}.": "Dữ liệu không hợp lệ: cần một đối tượng, nhưng nhận được {datatype}.",
+    "No file was submitted.": "Chưa gửi tệp nào.",
+    "The submitted file is empty.": "Tệp gửi lên rỗng.",
+    "Select this object for an action - {}": "Chọn đối tượng này để thực hiện thao tác - {}",
+    'The app "%s" could not be found.': "Không tìm thấy ứng dụng “%s”.",
+    ", ": ", ",
+    "…and %(count)d more object.": "…và %(count)d đối tượng khác.",
+    "Run": "Thực hiện",
+    "Breadcrumbs": "Đường dẫn",
+    "Model name": "Tên loại dữ liệu",
+    "Add link": "Liên kết thêm mới",
+    "Change or view list link": "Liên kết xem hoặc sửa danh sách",
+    "After you’ve created a user, you’ll be able to edit more user options.": "Sau khi tạo người dùng, bạn có thể chỉnh sửa thêm các thông tin khác.",
+    "Error:": "Lỗi:",
+    "Set password": "Đặt mật khẩu",
+    "This action will <strong>enable</strong> password-based authentication for this user.": "Thao tác này sẽ <strong>bật</strong> đăng nhập bằng mật khẩu cho người dùng này.",
+    "Disable password-based authentication": "Tắt đăng nhập bằng mật khẩu",
+    "Enable password-based authentication": "Bật đăng nhập bằng mật khẩu",
+    "Skip to main content": "Chuyển đến nội dung chính",
+    "Hide counts": "Ẩn số lượng",
+    "Show counts": "Hiện số lượng",
+    "Toggle theme (current theme: auto)": "Đổi giao diện (hiện tại: tự động)",
+    "Toggle theme (current theme: light)": "Đổi giao diện (hiện tại: sáng)",
+    "Toggle theme (current theme: dark)": "Đổi giao diện (hiện tại: tối)",
+    "Filter by %(field_name)s": "Lọc theo %(field_name)s",
+    "Deleting the %(object_name)s “%(escaped_object)s” would result in deleting related objects, but your account doesn't have permission to delete the following types of objects:": "Xóa %(object_name)s “%(escaped_object)s” sẽ xóa cả các đối tượng liên quan, nhưng tài khoản của bạn không có quyền xóa các loại đối tượng sau:",
+    "Deleting the %(object_name)s “%(escaped_object)s” would require deleting the following protected related objects:": "Muốn xóa %(object_name)s “%(escaped_object)s” thì phải xóa các đối tượng liên quan được bảo vệ sau:",
+    "Are you sure you want to delete the %(object_name)s “%(escaped_object)s”? All of the following related items will be deleted:": "Bạn có chắc muốn xóa %(object_name)s “%(escaped_object)s”? Tất cả các mục liên quan sau cũng sẽ bị xóa:",
+    "Added:": "Đã thêm:",
+    "Changed:": "Đã sửa:",
+    "Deleted:": "Đã xóa:",
+    "Forgotten your login credentials?": "Quên thông tin đăng nhập?",
+    "Toggle navigation": "Ẩn/hiện thanh điều hướng",
+    "Sidebar": "Thanh bên",
+    "Filter navigation items": "Lọc các mục điều hướng",
+    "Pagination %(name)s entries": "Phân trang %(name)s",
+    "entry": "mục",
+    "Pagination %(name)s": "Phân trang %(name)s",
+    "Search %(name)s": "Tìm %(name)s",
+    "View selected %(model)s": "Xem %(model)s đã chọn",
+    "Logout": "Đăng xuất",
+    "In case you’ve forgotten, you are:": "Bạn đang đăng nhập với tài khoản:",
+    "Select all objects on this page for an action": "Chọn mọi đối tượng trên trang này để thực hiện thao tác",
+    "Conflicting form data submitted. Please try again.": "Dữ liệu gửi lên mâu thuẫn nhau. Vui lòng thử lại.",
+    "Password-based authentication was disabled.": "Đã tắt đăng nhập bằng mật khẩu.",
+    "Set password: %s": "Đặt mật khẩu: %s",
+    "Reset password": "Đặt lại mật khẩu",
+    "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able to authenticate using other backends, such as Single Sign-On or LDAP.": "Người dùng có được đăng nhập bằng mật khẩu hay không. Nếu tắt, họ vẫn có thể đăng nhập bằng cách khác, như đăng nhập một lần (SSO) hoặc LDAP.",
+    "Password-based authentication": "Đăng nhập bằng mật khẩu",
+    "Enabled": "Bật",
+    "Disabled": "Tắt",
+    "Raw passwords are not stored, so there is no way to see the user’s password.": "Mật khẩu không được lưu ở dạng gốc nên không thể xem mật khẩu của người dùng.",
+    "Enable password-based authentication for this user by setting a password.": "Đặt mật khẩu để bật đăng nhập bằng mật khẩu cho người dùng này.",
+    "This password is too short. It must contain at least %d character.": "Mật khẩu quá ngắn: phải có ít nhất %d ký tự.",
+    "Enter a valid username. This value may contain only unaccented lowercase a-z and uppercase A-Z letters, numbers, and @/./+/-/_ characters.": "Nhập tên đăng nhập hợp lệ: chỉ gồm chữ cái không dấu a-z, A-Z, chữ số và các ký tự @/./+/-/_.",
+    "Null characters are not allowed.": "Không được có ký tự rỗng (null).",
+    "Constraint “%(name)s” is violated.": "Vi phạm ràng buộc “%(name)s”.",
+    "- Select an option -": "- Chọn -",
+    "%(model)s instance with %(field)s %(value)r is not a valid choice.": "Không có %(model)s nào với %(field)s %(value)r.",
+    "Enter a complete value.": "Nhập đầy đủ giá trị.",
+    "Enter a valid JSON.": "Nhập JSON hợp lệ.",
+    "Please submit at most %(num)d form.": "Chỉ được gửi tối đa %(num)d mục.",
+    "Please submit at least %(num)d form.": "Phải gửi ít nhất %(num)d mục.",
+    "The inline value did not match the parent instance.": "Giá trị của mục con không khớp với đối tượng cha.",
+    "“%(pk)s” is not a valid value.": "“%(pk)s” không phải là giá trị hợp lệ.",
+    "Forbidden": "Không được phép",
+    "CSRF verification failed. Request aborted.": "Kiểm tra CSRF không thành công. Yêu cầu đã bị hủy.",
+    "You are seeing this message because this site requires a CSRF cookie when submitting forms. This cookie is required for security reasons, to ensure that your browser is not being hijacked by third parties.": "Bạn thấy thông báo này vì trang web cần cookie CSRF khi gửi biểu mẫu. Cookie này cần thiết vì lý do an ninh, để bảo đảm trình duyệt của bạn không bị bên thứ ba chiếm quyền.",
+    "If you have configured your browser to disable cookies, please re-enable them, at least for this site, or for “same-origin” requests.": "Nếu trình duyệt của bạn đang tắt cookie, hãy bật lại, ít nhất cho trang này hoặc cho các yêu cầu “same-origin”.",
+    "More information is available with DEBUG=True.": "Có thêm thông tin khi bật DEBUG=True.",
+    # the admin's scripts (djangojs)
+    'Choose %s by selecting them and then select the "Choose" arrow button.': "Chọn %s bằng cách đánh dấu rồi bấm mũi tên “Chọn”.",
+    "Choose all %s": "Chọn tất cả %s",
+    "Choose selected %s": "Chọn các %s đã đánh dấu",
+    "Remove selected %s": "Bỏ các %s đã đánh dấu",
+    'Remove %s by selecting them and then select the "Remove" arrow button.': "Bỏ %s bằng cách đánh dấu rồi bấm mũi tên “Bỏ”.",
+    "Type into this box to filter down the list of selected %s.": "Gõ vào ô này để lọc danh sách %s đã chọn.",
+    "(click to clear)": "(bấm để xóa)",
+    "Remove all %s": "Bỏ tất cả %s",
+    "%s selected option not visible": "%s mục đã chọn đang bị ẩn",
+    "You have selected an action, and you haven’t made any changes on individual fields. You’re probably looking for the Run button rather than the Save button.": "Bạn đã chọn một thao tác và chưa sửa trường nào. Có lẽ bạn cần nút Thực hiện chứ không phải nút Lưu.",
+    "server": "máy chủ",
+    "Note: Enter times in the %(timezone)s timezone. (You are %(offset)s hour ahead.)": "Lưu ý: nhập giờ theo múi giờ %(timezone)s (giờ của bạn đang sớm hơn %(offset)s giờ).",
+    "Note: Enter times in the %(timezone)s timezone. (You are %(offset)s hour behind.)": "Lưu ý: nhập giờ theo múi giờ %(timezone)s (giờ của bạn đang muộn hơn %(offset)s giờ).",
+    "Today (%(date)s)": "Hôm nay (%(date)s)",
+    "Yesterday (%(date)s)": "Hôm qua (%(date)s)",
+    "Tomorrow (%(date)s)": "Ngày mai (%(date)s)",
+    "Previous (%(month)s %(year)s)": "Trước (%(month)s %(year)s)",
+    "Next (%(month)s %(year)s)": "Sau (%(month)s %(year)s)",
+    "Sunday": "Chủ nhật",
+    "Monday": "Thứ hai",
+    "Tuesday": "Thứ ba",
+    "Wednesday": "Thứ tư",
+    "Thursday": "Thứ năm",
+    "Friday": "Thứ sáu",
+    "Saturday": "Thứ bảy",
+    "abbrev. day Sunday|Sun": "CN",
+    "abbrev. day Monday|Mon": "T2",
+    "abbrev. day Tuesday|Tue": "T3",
+    "abbrev. day Wednesday|Wed": "T4",
+    "abbrev. day Thursday|Thur": "T5",
+    "abbrev. day Friday|Fri": "T6",
+    "abbrev. day Saturday|Sat": "T7",
+    "%(month)s %(day)s, %(year)s": "%(day)s %(month)s %(year)s",
+    "%s (today, current selection)": "%s (hôm nay, đang chọn)",
+    "%s (today)": "%s (hôm nay)",
+    "%s (current selection)": "%s (đang chọn)",
     # catalog
     "Time and fees": "Thời hạn và phí, lệ phí",
     "Service": "Dịch vụ",
@@ -107,6 +266,58 @@ VI = {
     "Send the catalog as a file (JSON or XLSX).": "Gửi danh mục dưới dạng tệp (JSON hoặc XLSX).",
     "The catalog was not imported: %(count)s procedures have errors.": "Chưa nhập danh mục: %(count)s thủ tục có lỗi.",
     "Procedure catalog": "Danh mục thủ tục hành chính",
+    "procedure|version": "phiên bản",
+    "Individual": "Cá nhân",
+    "Organization": "Tổ chức",
+    "Procedure %(code)s already has a draft: edit or publish it first.": "Thủ tục %(code)s đã có bản dự thảo: hãy sửa hoặc công bố bản đó trước.",
+    "Procedure %(code)s has no draft to change.": "Thủ tục %(code)s không có bản dự thảo để sửa.",
+    "it is not a JSON document (the text is not UTF-8).": "tệp không phải JSON (văn bản không mã hóa UTF-8).",
+    "it is not a JSON document (line %(line)s, column %(column)s).": "tệp không phải JSON hợp lệ (dòng %(line)s, cột %(column)s).",
+    'it should hold a list of procedures, or {"procedures": [...]}.': 'tệp phải chứa danh sách thủ tục, hoặc {"procedures": [...]}.',
+    "the workbook has no sheet “%(sheet)s”.": "tệp XLSX không có trang “%(sheet)s”.",
+    "it is not an XLSX workbook.": "tệp không phải XLSX.",
+    "The code in the national database of procedures, e.g. 1.001193.": "Mã trên Cơ sở dữ liệu quốc gia về thủ tục hành chính, ví dụ 1.001193.",
+    "One legal document per line.": "Mỗi dòng một văn bản.",
+    "Catalog file": "Tệp danh mục",
+    "An XLSX workbook or a JSON document in the shape the export writes.": "Tệp XLSX hoặc JSON theo đúng mẫu của tệp xuất.",
+    "%(what)s %(number)s": "%(what)s %(number)s",
+    "%(what)s, code %(number)s": "%(what)s, mã thứ %(number)s",
+    "Code or name; accents and capitals do not matter.": "Mã hoặc tên thủ tục; gõ có dấu hay không dấu, chữ hoa hay chữ thường đều được.",
+    "%(code)s: version %(number)s is now in force.": "%(code)s: phiên bản %(number)s đã có hiệu lực.",
+    "Draft version %(number)s of %(code)s created: edit it, then publish it.": "Đã tạo bản dự thảo phiên bản %(number)s của thủ tục %(code)s: hãy sửa rồi công bố.",
+    "Create a new draft from the selected versions": "Tạo bản dự thảo mới từ các phiên bản đã chọn",
+    "Have the selected drafts settled by every commune of the province": "Giao các bản dự thảo đã chọn cho mọi UBND cấp xã của tỉnh",
+    "%(code)s: settled by %(count)s agencies.": "%(code)s: %(count)s cơ quan thực hiện.",
+    "A draft waits": "Có bản dự thảo chờ công bố",
+    "Never published": "Chưa công bố lần nào",
+    "Draft, never published": "Bản dự thảo, chưa công bố lần nào",
+    "In force (version %(number)s)": "Đang hiệu lực (phiên bản %(number)s)",
+    "Import the procedure catalog": "Nhập danh mục thủ tục hành chính",
+    "Import the catalog": "Nhập danh mục",
+    "Export (XLSX)": "Xuất (XLSX)",
+    "Export (JSON)": "Xuất (JSON)",
+    "Open the draft (version %(number)s)": "Mở bản dự thảo (phiên bản %(number)s)",
+    "Create a new draft": "Tạo bản dự thảo mới",
+    "A published version is not edited: create a new draft from it, change the draft, then publish the draft. Dossiers already received keep the version they were received under.": "Phiên bản đã công bố không được sửa: hãy tạo bản dự thảo mới từ phiên bản này, sửa bản dự thảo rồi công bố. Hồ sơ đã tiếp nhận vẫn theo phiên bản áp dụng khi tiếp nhận.",
+    "This draft is not public yet. “Save and publish” puts it in force and retires the version in force until now.": "Bản dự thảo này chưa công khai. “Lưu và công bố” đưa bản dự thảo vào hiệu lực và chấm dứt hiệu lực của phiên bản đang áp dụng.",
+    "A new procedure starts as a draft version 1: add its documents and steps, then publish it.": "Thủ tục mới được tạo thành bản dự thảo phiên bản 1: thêm thành phần hồ sơ và quy trình xử lý, rồi công bố.",
+    "Save and publish": "Lưu và công bố",
+    "The catalog was imported: %(created)s new procedures, %(updated)s with a new version in force, %(unchanged)s unchanged.": "Đã nhập danh mục: %(created)s thủ tục mới, %(updated)s thủ tục có phiên bản mới có hiệu lực, %(unchanged)s thủ tục không đổi.",
+    "Nothing was imported. Correct the file and import it again.": "Chưa nhập thủ tục nào. Hãy sửa tệp rồi nhập lại.",
+    "Procedure": "Thủ tục",
+    "Column": "Cột",
+    "Error": "Lỗi",
+    "No. %(number)s": "Số %(number)s",
+    "row %(row)s of the sheet “Thủ tục”": "dòng %(row)s của trang “Thủ tục”",
+    "All or nothing: if one procedure has an error, none is imported. A procedure whose content changed gets a new version in force; dossiers already received keep theirs.": "Nhập tất cả hoặc không gì cả: nếu một thủ tục có lỗi thì không thủ tục nào được nhập. Thủ tục có nội dung thay đổi được tạo phiên bản mới có hiệu lực; hồ sơ đã tiếp nhận vẫn theo phiên bản cũ.",
+    "Import": "Nhập",
+    "Home": "Trang chủ",
+    "Start from an export, which has the columns the import expects:": "Nên bắt đầu từ tệp xuất, đã có sẵn các cột cần thiết:",
+    "created at": "thời điểm tạo",
+    "position": "thứ tự",
+    "implementing agencies": "cơ quan thực hiện",
+    "Every agency that settles the procedure; the resolving agency is always one of them.": "Mọi cơ quan giải quyết thủ tục này; cơ quan giải quyết mặc định luôn nằm trong số đó.",
+    "A procedure cannot be made public before the decision that publishes it.": "Không thể công khai thủ tục trước ngày có quyết định công bố.",
     "working days": "ngày làm việc",
     "working hours": "giờ làm việc",
     "days": "ngày",
@@ -617,7 +828,7 @@ VI = {
     'Use agency, procedure or month.': 'Chọn agency (đơn vị), procedure (thủ tục) hoặc month (tháng).',
     'User name': 'Tên đăng nhập',
     'VNeID is not connected in this demo: the national identity system cannot be reached from here.': 'Bản trình diễn này chưa kết nối VNeID: không thể truy cập hệ thống định danh quốc gia từ đây.',
-    'Waiting for the applicant': 'Chờ người nộp bổ sung',
+    'Waiting for the applicant': 'Chờ người nộp hồ sơ',
     'Waiting for you: documents to add': 'Chờ bạn: cần bổ sung giấy tờ',
     'Waiting for you: fees to pay': 'Chờ bạn: nộp phí, lệ phí',
     'We are glad the dossier was handled well.': 'Rất vui vì hồ sơ của bạn được giải quyết tốt.',
@@ -667,18 +878,32 @@ VI = {
     "— the agency's name —": '— theo tên cơ quan —',
 }
 
-ENTRY = re.compile(r'^msgid "(.*)"\nmsgstr ""$', re.M)
-# Vietnamese has one plural form (nplurals=1): the plural's msgid is translated once, into msgstr[0].
-PLURAL_ENTRY = re.compile(r'^msgid "(.*)"\nmsgid_plural "(.*)"\n(?:msgstr\[\d\] ".*"\n?)+', re.M)
-PLURALS = {
-    "%(counter)s dossier": "%(counter)s hồ sơ",
-    "%(n)d working day": "%(n)d ngày làm việc",
-    "%(n)d hour": "%(n)d giờ",
-    "%(n)d minute": "%(n)d phút",
-    "%(counter)s procedure in force. Search without diacritics if you like: “dang ky ket hon” finds “Đăng ký kết hôn”.": "%(counter)s thủ tục đang có hiệu lực. Có thể gõ không dấu: “dang ky ket hon” vẫn tìm được “Đăng ký kết hôn”.",
-    "%(counter)s procedure found": "Tìm thấy %(counter)s thủ tục",
-    "%(counter)s copy": "%(counter)s bản",
-}
+# An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one
+# Vietnamese form is msgstr[0]), an empty msgstr.
+ENTRY = re.compile(
+    r'^(?:msgctxt "(?P<context>.*)"\n)?msgid (?P<msgid>".*"(?:\n".*")*)\n'
+    r'(?:msgid_plural ".*"(?:\n".*")*\n)?(?P<msgstrs>msgstr(?:\[\d\])? ""(?:\nmsgstr\[\d\] "")*)(?!\n")$',
+    re.M,
+)
+# A fuzzy entry is msgmerge's guess from a similar msgid ("position" → the Vietnamese of
+# "conditions"): its guess and its previous msgid go, and the table fills it like a new one.
+FUZZY = re.compile(r'^#, fuzzy(?:, )?(?P<flags>.*)\n(?P<previous>(?:#\| .*\n)*)(?P<entry>(?:msg.*\n|".*"\n)+)', re.M)
+
+
+# Any translated entry: the table is the source of truth, so an entry it knows is emptied and refilled
+# (a catalogue edited by hand, or a guess that lost its fuzzy flag, cannot keep other words).
+TRANSLATED = re.compile(
+    r'^(?:msgctxt "(?P<context>.*)"\n)?msgid (?P<msgid>".*"(?:\n".*")*)\n'
+    r'(?:msgid_plural ".*"(?:\n".*")*\n)?(?P<msgstrs>msgstr(?:\[\d\])? ".*"(?:\n".*")*'
+    r'(?:\nmsgstr\[\d\] ".*"(?:\n".*")*)*)$',
+    re.M,
+)
+
+
+def unfuzz(m: re.Match[str]) -> str:
+    flags = f"#, {m.group('flags')}\n" if m.group("flags") else ""
+    entry = re.sub(r'^(msgstr(?:\[\d\])?) ".*"\n(?:".*"\n)*', r'\1 ""\n', m.group("entry"), flags=re.M)
+    return flags + entry
 
 
 def unescape(s: str) -> str:
@@ -695,26 +920,32 @@ def fill(path: str, extra: dict[str, str] | None = None) -> list[str]:
     missing = []
 
     def repl(m: re.Match[str]) -> str:
-        msgid = unescape(m.group(1))
+        msgid = unescape("".join(re.findall(r'"(.*)"', m.group("msgid"))))
+        # A msgid with a context is looked up as "context|msgid".
+        key = f"{m.group('context')}|{msgid}" if m.group("context") else msgid
         if not msgid:
             return m.group(0)
-        if msgid not in table:
-            missing.append(msgid)
+        if key not in table:
+            missing.append(key)
             return m.group(0)
-        return f'msgid "{m.group(1)}"\nmsgstr "{escape(table[msgid])}"'
+        head = m.group(0)[: m.start("msgstrs") - m.start(0)]
+        return head + re.sub(r'""$', lambda _m: f'"{escape(table[key])}"', m.group("msgstrs"), flags=re.M)
 
+    text = text.replace('#, fuzzy\nmsgid ""\nmsgstr ""\n', 'msgid ""\nmsgstr ""\n', 1)  # the header's
+    text = FUZZY.sub(unfuzz, text)
+    if "nplurals=1;" in text:  # Vietnamese has one plural form; a new file from the template has two
+        text = re.sub(r'^msgstr\[[1-9]\] ".*"\n', "", text, flags=re.M)
+    def reset(m: re.Match[str]) -> str:
+        msgid = unescape("".join(re.findall(r'"(.*)"', m.group("msgid"))))
+        key = f"{m.group('context')}|{msgid}" if m.group("context") else msgid
+        if not msgid or key not in table:
+            return m.group(0)
+        head = m.group(0)[: m.start("msgstrs") - m.start(0)]
+        plural = m.group("msgstrs").startswith("msgstr[")
+        return head + ('msgstr[0] ""' if plural else 'msgstr ""')
+
+    text = TRANSLATED.sub(reset, text)
     text = ENTRY.sub(repl, text)
-
-    def plural(m: re.Match[str]) -> str:
-        msgid = unescape(m.group(1))
-        if msgid not in PLURALS:
-            missing.append(msgid)
-            return m.group(0)
-        end = "\n" if m.group(0).endswith("\n") else ""
-        return f'msgid "{m.group(1)}"\nmsgid_plural "{m.group(2)}"\nmsgstr[0] "{escape(PLURALS[msgid])}"{end}'
-
-    text = PLURAL_ENTRY.sub(plural, text)
-    text = text.replace("#, fuzzy\n", "", 1)
     open(path, "w", encoding="utf-8").write(text)
     return missing
 

@@ -161,23 +161,15 @@ class CatalogImport(APIView):
                     if request.content_type.startswith("application/json")
                     else None
                 )
-            elif upload.name.lower().endswith(".xlsx"):
-                items = exchange.parse_xlsx(upload.read())
             else:
-                items = exchange.parse_json(upload.read())
+                items = exchange.parse(upload.name or "", upload.read())
         except exchange.ExchangeError as exc:
             raise InvalidInput(
                 _("The file cannot be read: %(reason)s") % {"reason": exc}, code="unreadable_file"
             ) from exc
         if items is None:
             raise InvalidInput(fields={"file": [_("Send the catalog as a file (JSON or XLSX).")]})
-        specs, errors = exchange.validate(items)
-        if errors:
-            raise InvalidInput(
-                _("The catalog was not imported: %(count)s procedures have errors.") % {"count": len(errors)},
-                fields={f"procedures.{i}.{k}": v for i, errs in errors.items() for k, v in errs.items()},
-            )
-        report = services.import_catalog(specs=specs)
+        report = services.import_items(items=items)
         return Response({"created": report.created, "updated": report.updated, "unchanged": report.unchanged})
 
 

@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.serializers import ProcedureInputSerializer
+from motcua.core.errors import InvalidInput
 
 FORMAT = "motcua-catalog"
 FORMAT_VERSION = 1
 
 
 class ExchangeError(ValueError):
-    """The file cannot be read at all (not JSON, not an XLSX of ours)."""
+    """The file cannot be read at all (not JSON, not an XLSX of ours); the message says why, translated."""
 
 
 def _iso(value: date | None) -> str | None:
@@ -40,6 +43,7 @@ def version_to_spec(version: ProcedureVersion) -> dict[str, Any]:
         "code": version.procedure.code,
         "name": version.name,
         "agency_code": version.agency.code,
+        "implementing_agency_codes": sorted(a.code for a in version.implementing_agencies.all()),
         "field": version.field,
         "level": version.level,
         "processing_time": {"value": version.processing_time_value, "unit": version.processing_time_unit},
@@ -75,6 +79,7 @@ def version_to_spec(version: ProcedureVersion) -> dict[str, Any]:
 def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A validated spec in the JSON-ready form that version_to_spec writes, for comparison."""
     out = {key: spec.get(key) for key in _KEYS}
+    out["implementing_agency_codes"] = implementing_codes(spec)
     out["processing_time"] = dict(spec["processing_time"])
     out["applicant_types"] = list(spec["applicant_types"])
     out["legal_basis"] = list(spec.get("legal_basis", []))
@@ -103,10 +108,17 @@ def normalise(spec: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def implementing_codes(spec: Mapping[str, Any]) -> list[str]:
+    """The agencies that settle the procedure: those listed and always the resolving agency
+    (contract §3), as a sorted set, the way an export writes them."""
+    return sorted({spec["agency_code"], *spec.get("implementing_agency_codes", [])})
+
+
 _KEYS = [
     "code",
     "name",
     "agency_code",
+    "implementing_agency_codes",
     "field",
     "level",
     "processing_time",
@@ -142,6 +154,16 @@ def validate(items: list[Any]) -> tuple[list[dict[str, Any]], dict[int, dict[str
     return specs, errors
 
 
+def validated(item: Mapping[str, Any]) -> dict[str, Any]:
+    """One procedure checked as the API checks it, or InvalidInput naming the fields."""
+    from motcua.core.api import _flatten
+
+    serializer = ProcedureInputSerializer(data=item)
+    if not serializer.is_valid():
+        raise InvalidInput(fields=_flatten(serializer.errors))
+    return dict(serializer.validated_data)
+
+
 # --- JSON ----------------------------------------------------------------------------------------------
 
 
@@ -153,13 +175,18 @@ def to_json(specs: list[dict[str, Any]]) -> bytes:
 def parse_json(data: bytes) -> list[Any]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExchangeError(f"not a JSON document: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ExchangeError(_("it is not a JSON document (the text is not UTF-8).")) from exc
+    except json.JSONDecodeError as exc:
+        raise ExchangeError(
+            _("it is not a JSON document (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
+        ) from exc
     if isinstance(document, list):
         return document
     if isinstance(document, dict) and isinstance(document.get("procedures"), list):
         return document["procedures"]
-    raise ExchangeError('expected a list of procedures or {"procedures": [...]}')
+    raise ExchangeError(_('it should hold a list of procedures, or {"procedures": [...]}.'))
 
 
 # --- XLSX: three sheets, one row per procedure / document / step, joined by the procedure code -------
@@ -168,6 +195,7 @@ _PROCEDURE_COLUMNS = [
     ("code", "Mã thủ tục"),
     ("name", "Tên thủ tục"),
     ("agency_code", "Mã cơ quan giải quyết"),
+    ("implementing_agency_codes", "Mã các cơ quan thực hiện"),
     ("field", "Lĩnh vực"),
     ("level", "Cấp thực hiện"),
     ("processing_time_value", "Thời hạn giải quyết"),
@@ -242,6 +270,7 @@ def to_xlsx(specs: list[dict[str, Any]]) -> bytes:
         flat["processing_time_unit"] = spec["processing_time"]["unit"]
         flat["applicant_types"] = ", ".join(spec["applicant_types"])
         flat["legal_basis"] = _LIST_SEPARATOR.join(spec["legal_basis"])
+        flat["implementing_agency_codes"] = _LIST_SEPARATOR.join(spec["implementing_agency_codes"])
         procedures.append([flat.get(key) for key, _label in _PROCEDURE_COLUMNS])
         documents.extend(
             [spec["code"], *(d[k] for k, _l in _DOCUMENT_COLUMNS[1:])] for d in spec["required_documents"]
@@ -257,7 +286,7 @@ def to_xlsx(specs: list[dict[str, Any]]) -> bytes:
 
 def _rows(wb: Any, title: str) -> list[dict[str, Any]]:
     if title not in wb.sheetnames:
-        raise ExchangeError(f"the workbook has no sheet '{title}'")
+        raise ExchangeError(_("the workbook has no sheet “%(sheet)s”.") % {"sheet": title})
     rows = list(wb[title].iter_rows(values_only=True))
     if len(rows) < 2:
         return []
@@ -269,11 +298,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def parse(name: str, data: bytes) -> list[Any]:
+    """An uploaded catalog, read by its file name: an XLSX workbook, else a JSON document."""
+    return parse_xlsx(data) if name.lower().endswith(".xlsx") else parse_json(data)
+
+
 def parse_xlsx(data: bytes) -> list[Any]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise ExchangeError(f"not an XLSX workbook: {exc}") from exc
+        raise ExchangeError(_("it is not an XLSX workbook.")) from exc
     documents: dict[str, list[dict[str, Any]]] = {}
     for row in _rows(wb, _SHEETS["documents"]):
         documents.setdefault(_text(row.get("procedure_code")), []).append(
@@ -294,6 +328,10 @@ def parse_xlsx(data: bytes) -> list[Any]:
             "unit": item.pop("processing_time_unit"),
         }
         item["applicant_types"] = [t.strip() for t in _text(item["applicant_types"]).split(",") if t.strip()]
+        # Codes contain neither spaces nor commas: a hand-edited cell may separate them either way.
+        item["implementing_agency_codes"] = [
+            part for part in re.split(r"[\s,;]+", _text(item["implementing_agency_codes"])) if part
+        ]
         item["legal_basis"] = [
             line for line in _text(item["legal_basis"]).split(_LIST_SEPARATOR) if line.strip()
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeUnit(models.TextChoices):
@@ -24,11 +25,19 @@ class OnlineLevel(models.TextChoices):
 
 
 class Level(models.TextChoices):
-    """Cấp thực hiện: who resolves. A commune-level procedure is resolved by every commune."""
+    """Cấp thực hiện, as the publication decision lists it. Who settles the procedure is the version's
+    implementing agencies (every commune for most commune-level procedures)."""
 
     PROVINCE = "province", _("Province")
     COMMUNE = "commune", _("Commune")
     MINISTRY = "ministry", _("Ministry")
+
+
+class ApplicantType(models.TextChoices):
+    """Đối tượng thực hiện."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANIZATION = "organization", _("Organization")
 
 
 class VersionStatus(models.TextChoices):
@@ -39,7 +48,7 @@ class VersionStatus(models.TextChoices):
 
 class Procedure(models.Model):
     code = models.CharField(_("national code"), max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("procedure")
@@ -51,8 +60,11 @@ class Procedure(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="versions"
+    )
+    # A context: django.contrib.auth, listed first, translates a bare "version" as "version".
+    number = models.PositiveIntegerField(pgettext_lazy("procedure", "version"))
     status = models.CharField(
         _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
@@ -83,8 +95,14 @@ class ProcedureVersion(models.Model):
     published_date = models.DateField(_("date made public"), null=True, blank=True)
     valid_from = models.DateTimeField(_("in force from"), null=True, blank=True)
     valid_to = models.DateTimeField(_("in force until"), null=True, blank=True)
+    implementing_agencies = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("implementing agencies"),
+        related_name="implemented_procedures",
+        help_text=_("Every agency that settles the procedure; the resolving agency is always one of them."),
+    )
     search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("procedure version")
@@ -120,8 +138,13 @@ class DocumentForm(models.TextChoices):
 class RequiredDocument(models.Model):
     """Thành phần hồ sơ."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="required_documents")
-    position = models.PositiveSmallIntegerField(default=0)
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("procedure version"),
+        on_delete=models.CASCADE,
+        related_name="required_documents",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=40)
     name = models.TextField(_("name"))
     form = models.CharField(
@@ -149,11 +172,18 @@ class StepRole(models.TextChoices):
 class ProcessStep(models.Model):
     """Quy trình nội bộ: who does what, in how many working hours."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField(default=0)
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("procedure version"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=300)
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     role = models.CharField(_("role"), max_length=20, choices=StepRole.choices)
     working_hours = models.DecimalField(_("working hours"), max_digits=6, decimal_places=2)

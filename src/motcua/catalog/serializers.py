@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.catalog.models import (
+    ApplicantType,
     DocumentForm,
     Level,
     OnlineLevel,
@@ -21,7 +22,8 @@ from motcua.catalog.models import (
     TimeUnit,
 )
 
-APPLICANT_TYPES = ["individual", "organization"]
+APPLICANT_TYPES = ApplicantType.values
+MAX_IMPLEMENTING_AGENCIES = 5000  # a province's communes, wards and special zones, with room to spare
 
 
 class ProcessingTimeSerializer(serializers.Serializer[None]):
@@ -52,6 +54,14 @@ class ProcedureInputSerializer(serializers.Serializer[None]):
     )
     name = serializers.CharField(max_length=500)
     agency_code = serializers.CharField(max_length=35)
+    implementing_agency_codes = serializers.ListField(
+        child=serializers.CharField(max_length=35),
+        required=False,
+        default=list,
+        max_length=MAX_IMPLEMENTING_AGENCIES,
+        help_text="Every agency that settles the procedure (e.g. each commune People's Committee for a "
+        "commune-level procedure). Defaults to [agency_code]; agency_code is always among them.",
+    )
     field = serializers.CharField(max_length=200)
     level = serializers.ChoiceField(choices=Level.choices, default=Level.PROVINCE)
     processing_time = ProcessingTimeSerializer()
@@ -112,6 +122,7 @@ class ProcedureOutputSerializer(serializers.Serializer[ProcedureVersion]):
     name = serializers.CharField()
     agency_code = serializers.CharField(source="agency.code")
     agency_name = serializers.CharField(source="agency.name")
+    implementing_agency_codes = serializers.SerializerMethodField()
     field = serializers.CharField()
     level = serializers.CharField()
     processing_time = serializers.SerializerMethodField()
@@ -132,6 +143,10 @@ class ProcedureOutputSerializer(serializers.Serializer[ProcedureVersion]):
     published_date = serializers.DateField()
     valid_from = serializers.DateTimeField()
     valid_to = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_implementing_agency_codes(self, obj: ProcedureVersion) -> list[str]:
+        return sorted(a.code for a in obj.implementing_agencies.all())
 
     @extend_schema_field(ProcessingTimeSerializer)
     def get_processing_time(self, obj: ProcedureVersion) -> dict[str, Any]:

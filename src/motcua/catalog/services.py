@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
-from motcua.catalog import exchange
+from motcua.catalog import exchange, selectors
 from motcua.catalog.models import (
     Procedure,
     ProcedureVersion,
@@ -29,6 +29,7 @@ def _agencies_for(specs: Iterable[Spec]) -> dict[str, Agency]:
     codes = set()
     for spec in specs:
         codes.add(spec["agency_code"])
+        codes.update(spec.get("implementing_agency_codes", []))
         codes.update(step["agency_code"] for step in spec.get("steps", []) if step.get("agency_code"))
     return {a.code: a for a in Agency.objects.filter(code__in=codes)}
 
@@ -38,6 +39,9 @@ def check_references(spec: Spec, agencies: Mapping[str, Agency]) -> dict[str, li
     errors: dict[str, list[Any]] = {}
     if spec["agency_code"] not in agencies:
         errors["agency_code"] = [_("Unknown agency %(code)s.") % {"code": spec["agency_code"]}]
+    for index, code in enumerate(spec.get("implementing_agency_codes", [])):
+        if code not in agencies:
+            errors[f"implementing_agency_codes.{index}"] = [_("Unknown agency %(code)s.") % {"code": code}]
     for index, step in enumerate(spec.get("steps", [])):
         if step.get("agency_code") and step["agency_code"] not in agencies:
             errors[f"steps.{index}.agency_code"] = [
@@ -51,10 +55,20 @@ def _search_text(spec: Spec, code: str) -> str:
 
 
 def _write_version(
-    procedure: Procedure, number: int, status: str, spec: Spec, agencies: Mapping[str, Agency]
+    procedure: Procedure,
+    number: int,
+    status: str,
+    spec: Spec,
+    agencies: Mapping[str, Agency],
+    *,
+    replacing: ProcedureVersion | None = None,
 ) -> ProcedureVersion:
+    """A new version, or ``replacing`` (a draft) rewritten in place so that it keeps its id."""
     now = timezone.now()
-    version = ProcedureVersion.objects.create(
+    if replacing is not None:
+        replacing.required_documents.all().delete()
+        replacing.steps.all().delete()
+    version = ProcedureVersion(
         procedure=procedure,
         number=number,
         status=status,
@@ -80,6 +94,10 @@ def _write_version(
         valid_from=now if status == VersionStatus.CURRENT else None,
         search_text=_search_text(spec, procedure.code),
     )
+    if replacing is not None:
+        version.pk, version.created_at = replacing.pk, replacing.created_at
+    version.save(force_insert=replacing is None)
+    version.implementing_agencies.set([agencies[code] for code in exchange.implementing_codes(spec)])
     RequiredDocument.objects.bulk_create(
         RequiredDocument(
             version=version,
@@ -107,8 +125,9 @@ def _write_version(
 
 
 @transaction.atomic
-def create_procedure(*, spec: Spec) -> ProcedureVersion:
-    """A new procedure, published at once as version 1 (POST /api/v1/procedures)."""
+def create_procedure(*, spec: Spec, publish: bool = True) -> ProcedureVersion:
+    """A new procedure, published at once as version 1 (POST /api/v1/procedures), or kept as a draft
+    version 1 to be completed and published later (the admin)."""
     agencies = _agencies_for([spec])
     errors = check_references(spec, agencies)
     if errors:
@@ -120,7 +139,8 @@ def create_procedure(*, spec: Spec) -> ProcedureVersion:
         raise Conflict(
             _("A procedure with code %(code)s already exists.") % {"code": spec["code"]}, code="duplicate"
         ) from exc
-    return _write_version(procedure, 1, VersionStatus.CURRENT, spec, agencies)
+    status = VersionStatus.CURRENT if publish else VersionStatus.DRAFT
+    return _write_version(procedure, 1, status, spec, agencies)
 
 
 def _locked_procedure(code: str) -> Procedure:
@@ -132,13 +152,15 @@ def _locked_procedure(code: str) -> Procedure:
 
 @transaction.atomic
 def draft_version(*, code: str, spec: Spec) -> ProcedureVersion:
-    """Prepare the next version while the current one stays in force; replaces an earlier draft."""
+    """Prepare the next version while the current one stays in force; an earlier draft is rewritten."""
     procedure = _locked_procedure(code)
     agencies = _agencies_for([spec])
     errors = check_references(spec, agencies)
     if errors:
         raise InvalidInput(fields=errors)
-    procedure.versions.filter(status=VersionStatus.DRAFT).delete()
+    draft = procedure.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        return _write_version(procedure, draft.number, VersionStatus.DRAFT, spec, agencies, replacing=draft)
     last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     return _write_version(procedure, last + 1, VersionStatus.DRAFT, spec, agencies)
 
@@ -157,11 +179,54 @@ def publish_draft(*, code: str) -> ProcedureVersion:
     return draft
 
 
-def refresh_search_text(version: ProcedureVersion) -> None:
-    """After an edit in the admin: keep the diacritic-free search key in step with the name."""
-    ProcedureVersion.objects.filter(pk=version.pk).update(
-        search_text=fold(f"{version.procedure.code} {version.name} {version.field}")
+@transaction.atomic
+def draft_from_version(*, code: str, number: int) -> ProcedureVersion:
+    """ "Tạo bản dự thảo mới": a copy of a published (or retired) version becomes the next draft, to be
+    edited and published; the version copied is never touched. Refused while a draft exists, so that
+    nobody's work in progress is overwritten."""
+    procedure = _locked_procedure(code)
+    if procedure.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise Conflict(
+            _("Procedure %(code)s already has a draft: edit or publish it first.") % {"code": code},
+            code="draft_exists",
+        )
+    source = procedure.versions.filter(number=number).first()
+    if source is None:
+        raise NotFound(_("No procedure with code %(code)s.") % {"code": code})
+    last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    draft = ProcedureVersion.objects.get(pk=source.pk)
+    draft.pk, draft.number, draft.status = None, last + 1, VersionStatus.DRAFT
+    draft.valid_from = draft.valid_to = None
+    draft.save(force_insert=True)  # created_at: now (auto_now_add)
+    draft.implementing_agencies.set(source.implementing_agencies.all())
+    documents, steps = list(source.required_documents.all()), list(source.steps.all())
+    for document in documents:
+        document.pk, document.version = None, draft
+    for step in steps:
+        step.pk, step.version = None, draft
+    RequiredDocument.objects.bulk_create(documents)
+    ProcessStep.objects.bulk_create(steps)
+    return draft
+
+
+@transaction.atomic
+def assign_to_every_commune(*, code: str) -> ProcedureVersion:
+    """The draft is settled by every commune People's Committee in force in its resolving agency's
+    province (birth registration and the other commune-level procedures), besides its own agency."""
+    procedure = _locked_procedure(code)
+    draft = (
+        procedure.versions.filter(status=VersionStatus.DRAFT)
+        .select_related("procedure", "agency")
+        .prefetch_related("required_documents", "steps__agency", "implementing_agencies")
+        .first()
     )
+    if draft is None:
+        raise Conflict(_("Procedure %(code)s has no draft to change.") % {"code": code}, code="no_draft")
+    spec = exchange.version_to_spec(draft)
+    spec["implementing_agency_codes"] = sorted(
+        {*spec["implementing_agency_codes"], *(a.code for a in selectors.province_communes(draft.agency))}
+    )
+    return draft_version(code=code, spec=exchange.validated(spec))
 
 
 @dataclass
@@ -170,6 +235,18 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+
+def import_items(*, items: Sequence[Any]) -> ImportReport:
+    """Import a catalog file's procedures as read (catalog/exchange.py), all or nothing: the shape is
+    checked first, then the references; the errors name ``procedures.<index>.<field>``."""
+    specs, errors = exchange.validate(list(items))
+    if errors:
+        raise InvalidInput(
+            _("The catalog was not imported: %(count)s procedures have errors.") % {"count": len(errors)},
+            fields={f"procedures.{i}.{k}": v for i, errs in errors.items() for k, v in errs.items()},
+        )
+    return import_catalog(specs=specs)
 
 
 @transaction.atomic
@@ -205,6 +282,7 @@ def import_catalog(*, specs: Sequence[Spec]) -> ImportReport:
         version = current.get(spec["code"])
         if version is None:
             procedure, _created = Procedure.objects.get_or_create(code=spec["code"])
+            procedure.versions.filter(status=VersionStatus.DRAFT).delete()  # a draft never published
             last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
             _write_version(procedure, last + 1, VersionStatus.CURRENT, spec, agencies)
             report.created += 1

@@ -69,7 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "django_tasks_db",
+    "drf_spectacular_sidecar",
+    "motcua.conf.apps.TasksConfig",
     "motcua.core",
     "motcua.agencies",
     "motcua.accounts",
@@ -237,6 +238,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Một cửa, một cửa liên thông — administrative procedures, dossiers and the working-day calendar.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from this host (drf-spectacular-sidecar), not a CDN: the CSP allows no other host.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {

@@ -6,7 +6,11 @@ from motcua.core import api as core_api
 
 api_v1: list[URLPattern | URLResolver] = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "docs",
+        SpectacularSwaggerView.as_view(url_name="schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
     path("", include("motcua.accounts.api")),
     path("", include("motcua.agencies.api")),
     path("", include("motcua.catalog.api")),

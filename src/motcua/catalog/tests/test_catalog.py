@@ -192,3 +192,14 @@ def test_unreadable_upload(admin_api: APIClient, department: Any) -> None:
 def test_catalog_writes_need_an_admin(api: APIClient, department: Any) -> None:
     assert api.post("/api/v1/procedures", BIRTH, format="json").status_code == 401
     assert api.post("/api/v1/procedures/import", [], format="json").status_code == 401
+
+
+@pytest.mark.django_db
+def test_an_import_replaces_a_draft_never_published(admin_api: APIClient, department: Any) -> None:
+    from motcua.catalog import exchange, services
+
+    services.create_procedure(spec=exchange.validated(BIRTH), publish=False)  # begun in the admin
+    assert admin_api.get("/api/v1/procedures/1.001193").status_code == 404
+    response = admin_api.post("/api/v1/procedures/import", [procedure(fee_vnd=1000)], format="json")
+    assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
+    assert list(ProcedureVersion.objects.values_list("number", "status", "fee_vnd")) == [(1, "current", 1000)]

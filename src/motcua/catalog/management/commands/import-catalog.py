@@ -17,7 +17,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         try:
             data = path.read_bytes()
-            items = exchange.parse_xlsx(data) if path.suffix.lower() == ".xlsx" else exchange.parse_json(data)
+            items = exchange.parse(path.name, data)
         except (OSError, exchange.ExchangeError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
         specs, errors = exchange.validate(items)
