@@ -23,7 +23,6 @@ from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
@@ -138,13 +137,18 @@ def place_of(agency: Agency) -> str:
     return unit or top.name
 
 
-def lookup_url(dossier: Dossier) -> str:
-    base = str(getattr(settings, "MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return f"{base}/tra-cuu/?ma={quote(dossier.code or '', safe='')}"
+def lookup_url(dossier: Dossier, base_url: str) -> str:
+    return f"{base_url}/tra-cuu/?ma={quote(dossier.code or '', safe='')}"
+
+
+QR_ERROR, QR_SCALE, QR_BORDER = "m", 8, 2
 
 
 def qr_data_uri(content: str) -> str:
-    return str(segno.make(content, error="m", micro=False).svg_data_uri(scale=4, border=2))
+    """A PNG of 8 pixels a module, about 350 dpi at the printed 24 mm (forms.css turns smoothing off)."""
+    return str(
+        segno.make(content, error=QR_ERROR, micro=False).png_data_uri(scale=QR_SCALE, border=QR_BORDER)
+    )
 
 
 def applicant_of(dossier: Dossier) -> dict[str, str]:
@@ -185,7 +189,6 @@ def _common(
         "applicant": applicant_of(dossier),
         "procedure_name": dossier.procedure_version.name,
         "procedure_code": dossier.procedure.code,
-        "lookup_url": lookup_url(dossier) if dossier.code else "",
         "receiving_agency": dossier.receiving_agency.name,
         "resolving_agency": dossier.resolving_agency.name,
     }
@@ -264,7 +267,6 @@ def receipt_context(dossier: Dossier) -> dict[str, Any]:
         fees.append(money(version.fee_vnd))
     if version.fee_text:
         fees.append(version.fee_text)
-    url = lookup_url(dossier)
     return _common(
         dossier, form="receipt", agency=dossier.receiving_agency, issued_at=dossier.received_at
     ) | {
@@ -279,7 +281,6 @@ def receipt_context(dossier: Dossier) -> dict[str, Any]:
         "book": book,
         "serial": serial,
         "officer": _name(officer),
-        "qr": qr_data_uri(url),
         "online": dossier.channel == "online",
     }
 
@@ -470,11 +471,17 @@ class FormSpec:
     template: str
     check: Callable[[Dossier], None]
     build: Callable[[Dossier], dict[str, Any]]
+    qr: bool = False
 
 
 FORMS: dict[str, FormSpec] = {
     "receipt": FormSpec(
-        "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "receipt.html", _check_received, receipt_context
+        "01",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "receipt.html",
+        _check_received,
+        receipt_context,
+        qr=True,
     ),
     "supplement": FormSpec(
         "02",
@@ -508,17 +515,25 @@ def filename(form: str, dossier: Dossier) -> str:
     return f"mau-{FORMS[form].number}-{dossier.code or f'hs-{dossier.pk}'}.pdf"
 
 
-def context(form: str, dossier: Dossier) -> dict[str, Any]:
-    """The form's context, or Conflict(code="form_not_available") when it does not apply yet."""
+def context(form: str, dossier: Dossier, *, base_url: str) -> dict[str, Any]:
+    """The form's context, or Conflict(code="form_not_available") when it does not apply yet.
+
+    ``base_url`` is the public address that the look-up link and QR code point at
+    (``motcua.core.public_url``)."""
     spec = FORMS[form]
     spec.check(dossier)
-    return spec.build(dossier)
+    url = lookup_url(dossier, base_url) if dossier.code else ""
+    links = {"lookup_url": url}
+    if spec.qr and url:
+        links["qr"] = qr_data_uri(url)
+    return spec.build(dossier) | links
 
 
-def render_html(form: str, dossier: Dossier) -> str:
+def render_html(form: str, dossier: Dossier, *, base_url: str) -> str:
     # Composed characters (NFC): a name typed as "e" + combining marks must find one glyph in one font.
     return unicodedata.normalize(
-        "NFC", render_to_string(f"{TEMPLATES}/{FORMS[form].template}", context(form, dossier))
+        "NFC",
+        render_to_string(f"{TEMPLATES}/{FORMS[form].template}", context(form, dossier, base_url=base_url)),
     )
 
 
@@ -617,11 +632,11 @@ def _style() -> _Style:
     return style
 
 
-def render_pdf(form: str, dossier: Dossier) -> bytes:
+def render_pdf(form: str, dossier: Dossier, *, base_url: str) -> bytes:
     """The form as a PDF; Conflict(code="form_not_available") when it does not apply to the dossier yet."""
     from weasyprint import HTML
 
-    html = render_html(form, dossier)
+    html = render_html(form, dossier, base_url=base_url)
     style = _style()
     document = HTML(string=html, url_fetcher=style.fetcher)
     pdf: bytes = document.write_pdf(stylesheets=[style.css], font_config=style.fonts)

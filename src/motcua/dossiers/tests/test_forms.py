@@ -9,8 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import segno
 import time_machine
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
 from motcua.conftest import error_of
 from motcua.dossiers.tests.conftest import World, applicant
@@ -41,6 +42,39 @@ def pdf_text(response: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def pages_of(response: Any) -> list[PageObject]:
+    assert response.status_code == 200, response.content[:500]
+    return list(PdfReader(io.BytesIO(response.content)).pages)
+
+
+def qr_code_on(page: PageObject) -> list[list[bool]]:
+    """The QR code printed on the page, read back as its dark and light modules.
+
+    No QR decoder is among the dependencies: the image is sampled at the centre of each module, and
+    tests compare the result with the modules of the code they expect (``modules``).
+    """
+    from motcua.dossiers.forms.render import QR_SCALE
+
+    (image,) = page.images
+    pixels = image.image.convert("L")
+    width, height = pixels.size
+    size = round(width / QR_SCALE)
+    return [
+        [
+            pixels.getpixel((int((x + 0.5) * width / size), int((y + 0.5) * height / size))) < 128
+            for x in range(size)
+        ]
+        for y in range(size)
+    ]
+
+
+def modules(content: str) -> list[list[bool]]:
+    from motcua.dossiers.forms.render import QR_BORDER, QR_ERROR
+
+    code = segno.make(content, error=QR_ERROR, micro=False)
+    return [[bool(m) for m in row] for row in code.matrix_iter(scale=1, border=QR_BORDER)]
+
+
 def fonts_of(response: Any) -> set[str]:
     reader = PdfReader(io.BytesIO(response.content))
     names = set()
@@ -52,6 +86,12 @@ def fonts_of(response: Any) -> set[str]:
 
 def form(client: Any, dossier_id: int, name: str, **headers: str) -> Any:
     return client.get(f"/api/v1/dossiers/{dossier_id}/forms/{name}", **headers)
+
+
+@pytest.fixture
+def no_public_url(settings: Any) -> None:
+    """MOTCUA_PUBLIC_URL unset, as by default: links take the address the request came in on."""
+    settings.MOTCUA_PUBLIC_URL = ""
 
 
 @pytest.fixture
@@ -104,7 +144,7 @@ def counter_received(world: World, when: datetime, **changes: Any) -> dict[str, 
 
 
 @pytest.mark.django_db
-def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -> None:
+def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World, no_public_url: None) -> None:
     dossier_id = online_received(named)
     response = form(named.client(named.citizen), dossier_id, "receipt")
     text = pdf_text(response)
@@ -133,7 +173,7 @@ def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -
         "NGƯỜI NỘP HỒ SƠ",
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
         "Trần Văn Đức",
-        "http://127.0.0.1:8000/tra-cuu/?ma=H15.TTPV-261120-0001",
+        "http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001",
     ):
         assert expected in text, expected
     # The vendored font, embedded, with nothing falling back to another face.
@@ -143,13 +183,41 @@ def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -
 @pytest.mark.django_db
 def test_receipt_for_a_counter_dossier_and_the_public_url_setting(named: World, settings: Any) -> None:
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.daklak.gov.vn"
+    settings.ALLOWED_HOSTS = ["testserver", "10.0.0.5"]
     d = counter_received(named, at(2026, 11, 20, 15, 30), **THU_HA)
-    text = pdf_text(form(named.client(named.receiver), d["id"], "receipt", HTTP_ACCEPT="application/pdf"))
+    desk = named.client(named.receiver)
+    response = form(desk, d["id"], "receipt", HTTP_ACCEPT="application/pdf", HTTP_HOST="10.0.0.5:8000")
+    text = pdf_text(response)
     assert "Tiếp nhận hồ sơ của: Nguyễn Thị Thu Hà" in text
     assert "Không có giấy tờ kèm theo" in text
     # After the 15:00 cut-off: counted from Mon 23 08:00 → Thu 26/11 17:00.
     assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 26/11/2026" in text
-    assert "https://dichvucong.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001" in text
+    # The configured address wins over the one the desk reached the server at.
+    link = "https://dichvucong.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001"
+    assert link in text
+    assert "10.0.0.5" not in text
+    assert qr_code_on(pages_of(response)[0]) == modules(link)
+
+
+@pytest.mark.django_db
+def test_links_and_the_qr_code_use_the_address_the_request_came_in_on(
+    named: World, settings: Any, no_public_url: None
+) -> None:
+    settings.ALLOWED_HOSTS = ["testserver", "motcua.daklak.gov.vn"]
+    dossier_id = online_received(named)
+    citizen = named.client(named.citizen)
+    response = form(citizen, dossier_id, "receipt", HTTP_HOST="motcua.daklak.gov.vn")
+    link = "http://motcua.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001"
+    assert link in pdf_text(response)
+    assert qr_code_on(pages_of(response)[0]) == modules(link)
+    # Through the TLS proxy (gunicorn marks the request secure): an https link.
+    secure = form(citizen, dossier_id, "receipt", HTTP_HOST="motcua.daklak.gov.vn", secure=True)
+    assert qr_code_on(pages_of(secure)[0]) == modules(link.replace("http:", "https:"))
+    # The other forms' links too.
+    act(citizen, dossier_id, "withdraw", reason="Tôi muốn nộp lại hồ sơ khác")
+    assert link in pdf_text(form(citizen, dossier_id, "stop", HTTP_HOST="motcua.daklak.gov.vn"))
+    # A Host header outside ALLOWED_HOSTS is refused: it never ends up on paper.
+    assert form(citizen, dossier_id, "stop", HTTP_HOST="lua-dao.example.com").status_code == 400
 
 
 @pytest.mark.django_db
