@@ -13,8 +13,9 @@ import segno
 import time_machine
 from pypdf import PageObject, PdfReader
 
+from motcua.catalog import services as catalog
 from motcua.conftest import error_of
-from motcua.dossiers.tests.conftest import World, applicant
+from motcua.dossiers.tests.conftest import World, applicant, spec
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PROCEDURE = "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên"
@@ -218,6 +219,79 @@ def test_links_and_the_qr_code_use_the_address_the_request_came_in_on(
     assert link in pdf_text(form(citizen, dossier_id, "stop", HTTP_HOST="motcua.daklak.gov.vn"))
     # A Host header outside ALLOWED_HOSTS is refused: it never ends up on paper.
     assert form(citizen, dossier_id, "stop", HTTP_HOST="lua-dao.example.com").status_code == 400
+
+
+LAND = "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất lần đầu cho hộ gia đình, cá nhân"
+LAND_DOCUMENTS = [
+    (
+        "DK",
+        "Đơn đăng ký đất đai, tài sản gắn liền với đất (Mẫu số 04/ĐK) có xác nhận của Ủy ban nhân dân cấp xã",
+        "original",
+        1,
+    ),
+    ("GT", "Giấy tờ về quyền sử dụng đất theo quy định tại Điều 137 Luật Đất đai năm 2024", "copy", 1),
+    ("TS", "Giấy tờ về quyền sở hữu nhà ở, công trình xây dựng gắn liền với đất", "copy", 1),
+    (
+        "SD",
+        "Sơ đồ nhà ở, công trình xây dựng (trừ trường hợp giấy tờ đã có sơ đồ phù hợp với hiện trạng)",
+        "original",
+        1,
+    ),
+    (
+        "TC",
+        "Chứng từ thực hiện nghĩa vụ tài chính; giấy tờ về miễn, giảm nghĩa vụ tài chính (nếu có)",
+        "copy",
+        1,
+    ),
+    ("TD", "Trích lục bản đồ địa chính hoặc trích đo bản đồ địa chính thửa đất", "original", 2),
+    ("UQ", "Văn bản ủy quyền nộp hồ sơ hoặc nhận Giấy chứng nhận (nếu có)", "original", 1),
+    ("CC", "Bản sao Căn cước của người sử dụng đất", "copy", 2),
+]
+LONG_ADDRESS = (
+    "Số nhà 27, đường Y Wang, tổ dân phố 5 (trước đây là thôn 3, xã Hòa Phú, thành phố Buôn Ma Thuột), "
+    "phường Buôn Ma Thuột, tỉnh Đắk Lắk"
+)
+
+
+@pytest.mark.django_db
+def test_receipt_with_eight_documents_is_one_page_with_its_qr_code(named: World, no_public_url: None) -> None:
+    catalog.create_procedure(
+        spec=spec(
+            code="1.012790",
+            name=LAND,
+            field="Đất đai",
+            processing_time={"value": 20, "unit": "working_days"},
+            required_documents=[
+                {"code": code, "name": name, "required": True, "form": kind, "count": count}
+                for code, name, kind, count in LAND_DOCUMENTS
+            ],
+        )
+    )
+    citizen = named.client(named.citizen)
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        created = citizen.post(
+            "/api/v1/dossiers",
+            {
+                "procedure_code": "1.012790",
+                "channel": "online",
+                "applicant": applicant(address=LONG_ADDRESS),
+                "documents": [{"code": code, "name": name} for code, name, _kind, _count in LAND_DOCUMENTS],
+            },
+            format="json",
+        )
+    assert created.status_code == 201, created.json()
+    dossier_id = created.json()["id"]
+    with time_machine.travel(at(2026, 11, 20, 14, 30), tick=False):
+        act(named.client(named.receiver), dossier_id, "receive")
+    response = form(citizen, dossier_id, "receipt")
+    (page,) = pages_of(response)
+    assert qr_code_on(page) == modules("http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001")
+    text = pdf_text(response)
+    # Compared without spaces: a cell may wrap a name after "04/", where the extracted text has a space.
+    for expected in (LAND, LONG_ADDRESS, *(name for _code, name, _kind, _count in LAND_DOCUMENTS)):
+        assert expected.replace(" ", "") in text.replace(" ", ""), expected
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Trần Văn Đức" in text
+    assert "http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001" in text
 
 
 @pytest.mark.django_db
