@@ -600,44 +600,69 @@ class _Style:
     fetcher: Any
 
 
-_local = threading.local()
+def _load_style() -> _Style:
+    """The stylesheet with its fonts loaded: about a second, most of it decompressing the woff2 fonts."""
+    # WeasyPrint takes a second or two to import: only processes that print forms pay for it.
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    faces = _font_faces()
+    fetcher = local_fetcher({Path(unquote(urlsplit(f["url"]).path)).parent for f in faces})
+    fonts = FontConfiguration()
+    families = ", ".join(f'"{family}"' for family in FAMILIES.values())
+    css = CSS(
+        string=render_to_string(f"{TEMPLATES}/forms.css", {"faces": faces, "families": families}),
+        font_config=fonts,
+        url_fetcher=fetcher,
+    )
+    return _Style(css, fonts, fetcher)
 
 
-@atexit.register
-def _forget_style() -> None:
-    """Let WeasyPrint delete its temporary font folder while the interpreter is still whole."""
-    if getattr(_local, "style", None) is not None:
-        del _local.style
-        gc.collect()
+class _Printer:
+    """WeasyPrint with the forms' stylesheet and fonts, loaded once per process and shared by its threads.
+
+    One render at a time in a process: Pango documents no font map as safe to share between threads
+    (it gives each thread a default one of its own) and WeasyPrint caches layouts in plain dicts on the
+    FontConfiguration; the GIL would not run two renders of one process side by side anyway. The server's
+    worker processes print in parallel.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._style: _Style | None = None
+
+    def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        with self._lock:
+            if self._style is None:
+                self._style = _load_style()
+            document = HTML(string=html, url_fetcher=self._style.fetcher)
+            pdf: bytes = document.write_pdf(stylesheets=[self._style.css], font_config=self._style.fonts)
+        return pdf
+
+    def forget(self) -> None:
+        """Let WeasyPrint delete its temporary font folder while the interpreter is still whole."""
+        with self._lock:
+            if self._style is not None:
+                self._style = None
+                gc.collect()
 
 
-def _style() -> _Style:
-    """The stylesheet and its loaded fonts, once per thread (font loading is most of a cold render)."""
-    style: _Style | None = getattr(_local, "style", None)
-    if style is None:
-        # WeasyPrint takes a second or two to import: only processes that print forms pay for it.
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        faces = _font_faces()
-        fetcher = local_fetcher({Path(unquote(urlsplit(f["url"]).path)).parent for f in faces})
-        fonts = FontConfiguration()
-        families = ", ".join(f'"{family}"' for family in FAMILIES.values())
-        css = CSS(
-            string=render_to_string(f"{TEMPLATES}/forms.css", {"faces": faces, "families": families}),
-            font_config=fonts,
-            url_fetcher=fetcher,
-        )
-        style = _local.style = _Style(css, fonts, fetcher)
-    return style
+_printer = _Printer()
+atexit.register(_printer.forget)
 
 
 def render_pdf(form: str, dossier: Dossier, *, base_url: str) -> bytes:
     """The form as a PDF; Conflict(code="form_not_available") when it does not apply to the dossier yet."""
-    from weasyprint import HTML
+    return html_to_pdf(render_html(form, dossier, base_url=base_url))
 
-    html = render_html(form, dossier, base_url=base_url)
-    style = _style()
-    document = HTML(string=html, url_fetcher=style.fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[style.css], font_config=style.fonts)
-    return pdf
+
+def html_to_pdf(html: str) -> bytes:
+    return _printer.pdf(html)
+
+
+def warm_up() -> None:
+    """Print an empty form 01: fonts, stylesheet, templates and WeasyPrint's first-use costs are paid before
+    a worker's first real form (``motcua serve`` calls it as each worker starts)."""
+    html_to_pdf(render_to_string(f"{TEMPLATES}/{FORMS['receipt'].template}", {"qr": qr_data_uri("MotCua")}))

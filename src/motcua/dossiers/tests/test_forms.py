@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -292,6 +293,65 @@ def test_receipt_with_eight_documents_is_one_page_with_its_qr_code(named: World,
         assert expected.replace(" ", "") in text.replace(" ", ""), expected
     assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Trần Văn Đức" in text
     assert "http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001" in text
+
+
+@pytest.mark.django_db
+def test_threads_share_the_fonts_loaded_once_per_process(
+    named: World, no_public_url: None, monkeypatch: Any
+) -> None:
+    from weasyprint.text import fonts
+
+    from motcua.dossiers.forms import render
+    from motcua.dossiers.selectors import dossier_for_forms
+
+    dossier_id = online_received(named)
+    html = render.render_html(
+        "receipt", dossier_for_forms(named.citizen, dossier_id), base_url="http://testserver"
+    )
+    loaded = []
+    original = fonts.FontConfiguration.__init__
+
+    def counting(self: Any) -> None:
+        loaded.append(threading.get_ident())
+        original(self)
+
+    monkeypatch.setattr(fonts.FontConfiguration, "__init__", counting)
+    start = threading.Barrier(4)
+    pdfs: list[bytes] = []
+
+    def print_one() -> None:
+        start.wait()
+        pdfs.append(render.html_to_pdf(html))
+
+    threads = [threading.Thread(target=print_one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(pdfs) == 4 and all(len(PdfReader(io.BytesIO(pdf)).pages) == 1 for pdf in pdfs)
+    assert len(loaded) <= 1, f"fonts loaded {len(loaded)} times"  # none if an earlier test printed
+
+
+def test_a_server_worker_loads_the_fonts_before_its_first_form(monkeypatch: Any) -> None:
+    from weasyprint.text import fonts
+
+    from motcua.conf import gunicorn
+    from motcua.dossiers.forms import render
+
+    monkeypatch.setattr(render, "_printer", render._Printer())  # a worker that has printed nothing yet
+    loaded = []
+    original = fonts.FontConfiguration.__init__
+
+    def counting(self: Any) -> None:
+        loaded.append(self)
+        original(self)
+
+    monkeypatch.setattr(fonts.FontConfiguration, "__init__", counting)
+    gunicorn.on_starting(None)
+    gunicorn.post_worker_init(None)
+    assert len(loaded) == 1
+    pdf = render.html_to_pdf("<p>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</p>")
+    assert pdf.startswith(b"%PDF") and len(loaded) == 1
 
 
 @pytest.mark.django_db
