@@ -341,6 +341,11 @@ def refusal_context(dossier: Dossier) -> dict[str, Any]:
 # --- Mẫu số 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết --------------------------------
 
 
+def _recipients(dossier: Dossier) -> list[str]:
+    """The recipients ("Nơi nhận") of a letter signed by the head of an agency (forms 04 and 05)."""
+    return ["Như trên", dossier.receiving_agency.name, "Lưu: VT"]
+
+
 def apology_context(dossier: Dossier) -> dict[str, Any]:
     event = _extension(dossier)
     previous = _parse(event.data.get("previous_due_at")) or dossier.original_due_at
@@ -350,6 +355,7 @@ def apology_context(dossier: Dossier) -> dict[str, Any]:
         "original_due_at": clock(previous),
         "new_due_at": clock(new),
         "reason": event.note,
+        "recipients": _recipients(dossier),
     }
 
 
@@ -374,6 +380,7 @@ def stop_context(dossier: Dossier) -> dict[str, Any]:
         "holder": dossier.current_agency.name,
         "reason": event.note if event else "",
         "paid": money(paid) if paid else "",
+        "recipients": _recipients(dossier),
     }
 
 

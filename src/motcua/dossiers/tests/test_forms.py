@@ -381,6 +381,7 @@ def test_supplement_request_prints_the_latest_request_in_full(named: World) -> N
         "2. Bản sao giấy tờ pháp lý của chủ sở hữu",
         "Điều lệ nộp kèm chưa có chữ ký; thiếu giấy tờ pháp lý của cá nhân.",
         "hướng dẫn một lần, đầy đủ",
+        "NGƯỜI HƯỚNG DẪN",
         "Lê Thị Hồng Nhung",
         "Đắk Lắk, ngày 23 tháng 11 năm 2026",
     ):
@@ -431,7 +432,10 @@ def test_apology_after_an_extension(named: World) -> None:
         "Cần xác minh tại thực địa",
         "17 giờ 00 phút, ngày 10/12/2026",  # the new one
         "xin lỗi",
+        "Nơi nhận:",
+        "- Như trên; - Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk; - Lưu: VT.",
         "THỦ TRƯỞNG CƠ QUAN",
+        "(Ký, ghi rõ họ tên và đóng dấu)",
         "Đắk Lắk, ngày 27 tháng 11 năm 2026",
     ):
         assert expected in text, expected
