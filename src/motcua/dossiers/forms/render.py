@@ -609,7 +609,8 @@ class _Style:
 
 def _load_style() -> _Style:
     """The stylesheet with its fonts loaded: about a second, most of it decompressing the woff2 fonts."""
-    # WeasyPrint takes a second or two to import: only processes that print forms pay for it.
+    # WeasyPrint takes a second or two to import: only processes that print pay for it (and the server
+    # once, in its master: motcua.conf.gunicorn).
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
