@@ -28,7 +28,7 @@ $(UV):
 # The stamp makes `install` idempotent and cheap; it reinstalls when a requirements file changes.
 $(VENV)/.installed: $(UV) requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(UV) venv --quiet --python 3.12 $(VENV)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements/dev.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

@@ -1,9 +1,9 @@
 """``make bench``: scripts/with-postgres.sh .venv/bin/python -m benchmarks [options]
 
-Runs the intake, look-up and dashboard benchmarks (each on a database of its own, against the real
-server on loopback) and the import benchmark (benchmarks/bench_import.py) when it exists, then
-prints a summary. Options are passed on to each (--duration, --warmup, --sweep 2x4,3x4,5x4 …);
-``--only intake,lookup,dashboard,import`` picks some.
+Runs the intake, look-up, dashboard and printed-forms benchmarks (each on a database of its own,
+against the real server on loopback) and the import benchmark (benchmarks/bench_import.py) when it
+exists, then prints a summary. Options are passed on to each (--duration, --warmup, --sweep 2x4,3x4 …);
+``--only intake,lookup,dashboard,forms,import`` picks some.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import os
 import sys
 import time
 
-from benchmarks import bench_dashboard, bench_intake, bench_lookup
+from benchmarks import bench_dashboard, bench_forms, bench_intake, bench_lookup
 from benchmarks.common import is_postgresql
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__, add_help=False)
-    parser.add_argument("--only", default="intake,lookup,dashboard,import")
+    parser.add_argument("--only", default="intake,lookup,dashboard,forms,import")
     args, rest = parser.parse_known_args()
     only = {x.strip() for x in args.only.split(",")}
     if not is_postgresql(os.environ.get("MOTCUA_DATABASE_URL", "")):
@@ -37,6 +37,8 @@ def main() -> int:
         summary += bench_lookup.main(rest)
     if "dashboard" in only:
         summary += bench_dashboard.main(rest)
+    if "forms" in only:
+        summary += bench_forms.main(rest)
     if "import" in only:
         if importlib.util.find_spec("benchmarks.bench_import") is None:
             summary.append("import: benchmarks/bench_import.py not present, skipped")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any, Literal, TypedDict
-from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from motcua.calendar.models import CalendarOverride
 from motcua.calendar.workcal import WorkingCalendar
@@ -73,7 +73,7 @@ def _current() -> _Cached:
         calendar = WorkingCalendar(
             periods=tuple(settings.MOTCUA_WORKING_PERIODS),
             cutoff=settings.MOTCUA_CUTOFF,
-            tz=ZoneInfo(settings.TIME_ZONE),
+            tz=timezone.get_default_timezone(),
             holidays={d: n for d, kind, n in overrides if kind == CalendarOverride.Kind.HOLIDAY},
             workdays={d: n for d, kind, n in overrides if kind == CalendarOverride.Kind.WORKING},
             loader=law_for_year,

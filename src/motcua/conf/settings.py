@@ -161,8 +161,11 @@ USE_I18N = True
 TIME_ZONE = os.environ.get("MOTCUA_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True
 
-# The public address printed on forms (QR codes) and in links sent to citizens.
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address printed on forms (QR codes) and in links sent to citizens; unset, each link takes
+# the address its request came in on (motcua.core.public_url).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").strip().rstrip("/")
+if MOTCUA_PUBLIC_URL and not MOTCUA_PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("MOTCUA_PUBLIC_URL must start with https:// or http://")
 
 # --- Working-day calendar (contract §4); per province, so per deployment -----------------------
 MOTCUA_WORKING_PERIODS = env_periods("MOTCUA_WORKING_HOURS", "08:00-12:00,13:00-17:00")

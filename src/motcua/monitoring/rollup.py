@@ -18,9 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -94,16 +92,12 @@ COUNT_COLUMNS = [name for name, _event, _cond in COLUMNS]
 EVENTS = list(dict.fromkeys(event for _name, event, _cond in COLUMNS))
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 # --- facts -------------------------------------------------------------------------------------------
 
 
 def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     """The facts of ``dossiers`` as one SELECT whose columns are ``FACT_FIELDS`` in order."""
-    tz = _tz()
+    tz = timezone.get_default_timezone()
     end = Coalesce("resolved_at", "closed_at")
     has_end = Q(resolved_at__isnull=False) | Q(closed_at__isnull=False)
     received = Q(received_at__isnull=False)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.errors import NotFound
+from motcua.core.public_url import public_base_url
 from motcua.dossiers.forms.render import FORMS, filename, render_pdf
 from motcua.dossiers.selectors import dossier_for_forms
 
@@ -82,7 +83,8 @@ class DossierForm(APIView):
         if form not in FORMS:
             raise NotFound()
         dossier = dossier_for_forms(request.user, dossier_id)
-        response = HttpResponse(render_pdf(form, dossier), content_type="application/pdf")
+        pdf = render_pdf(form, dossier, base_url=public_base_url(request))
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename(form, dossier)}"'
         response["Cache-Control"] = "private, no-store"  # personal data
         return response

@@ -20,13 +20,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import segno
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
@@ -35,7 +34,6 @@ from motcua.core.errors import Conflict
 from motcua.dossiers.models import Dossier, DossierEvent, SupplementRequest
 from motcua.dossiers.workflow import LABEL_VI, Status
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TEMPLATES = "dossiers/forms"
 
 UNITS = {"working_days": "ngày làm việc", "working_hours": "giờ làm việc", "days": "ngày", "hours": "giờ"}
@@ -47,7 +45,7 @@ DOCUMENT_FORMS = {"original": "Bản chính", "copy": "Bản sao"}
 
 
 def _vn(value: datetime) -> datetime:
-    return value.astimezone(VN)
+    return value.astimezone(timezone.get_default_timezone())
 
 
 def clock(value: datetime | None) -> str:
@@ -138,13 +136,18 @@ def place_of(agency: Agency) -> str:
     return unit or top.name
 
 
-def lookup_url(dossier: Dossier) -> str:
-    base = str(getattr(settings, "MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return f"{base}/tra-cuu/?ma={quote(dossier.code or '', safe='')}"
+def lookup_url(dossier: Dossier, base_url: str) -> str:
+    return f"{base_url}/tra-cuu/?ma={quote(dossier.code or '', safe='')}"
+
+
+QR_ERROR, QR_SCALE, QR_BORDER = "m", 8, 2
 
 
 def qr_data_uri(content: str) -> str:
-    return str(segno.make(content, error="m", micro=False).svg_data_uri(scale=4, border=2))
+    """A PNG of 8 pixels a module, about 350 dpi at the printed 24 mm (forms.css turns smoothing off)."""
+    return str(
+        segno.make(content, error=QR_ERROR, micro=False).png_data_uri(scale=QR_SCALE, border=QR_BORDER)
+    )
 
 
 def applicant_of(dossier: Dossier) -> dict[str, str]:
@@ -185,7 +188,6 @@ def _common(
         "applicant": applicant_of(dossier),
         "procedure_name": dossier.procedure_version.name,
         "procedure_code": dossier.procedure.code,
-        "lookup_url": lookup_url(dossier) if dossier.code else "",
         "receiving_agency": dossier.receiving_agency.name,
         "resolving_agency": dossier.resolving_agency.name,
     }
@@ -267,7 +269,6 @@ def receipt_context(dossier: Dossier) -> dict[str, Any]:
         fees.append(money(version.fee_vnd))
     if version.fee_text:
         fees.append(version.fee_text)
-    url = lookup_url(dossier)
     return _common(
         dossier, form="receipt", agency=dossier.receiving_agency, issued_at=dossier.received_at
     ) | {
@@ -282,7 +283,6 @@ def receipt_context(dossier: Dossier) -> dict[str, Any]:
         "book": book,
         "serial": serial,
         "officer": _name(officer),
-        "qr": qr_data_uri(url),
         "online": dossier.channel == "online",
     }
 
@@ -343,6 +343,11 @@ def refusal_context(dossier: Dossier) -> dict[str, Any]:
 # --- Mẫu số 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết --------------------------------
 
 
+def _recipients(dossier: Dossier) -> list[str]:
+    """The recipients ("Nơi nhận") of a letter signed by the head of an agency (forms 04 and 05)."""
+    return ["Như trên", dossier.receiving_agency.name, "Lưu: VT"]
+
+
 def apology_context(dossier: Dossier) -> dict[str, Any]:
     event = _extension(dossier)
     previous = _parse(event.data.get("previous_due_at")) or dossier.original_due_at
@@ -352,6 +357,7 @@ def apology_context(dossier: Dossier) -> dict[str, Any]:
         "original_due_at": clock(previous),
         "new_due_at": clock(new),
         "reason": event.note,
+        "recipients": _recipients(dossier),
     }
 
 
@@ -377,6 +383,7 @@ def stop_context(dossier: Dossier) -> dict[str, Any]:
         "holder": dossier.current_agency.name,
         "reason": event.note if event else "",
         "paid": money(paid) if paid else "",
+        "recipients": _recipients(dossier),
     }
 
 
@@ -474,11 +481,17 @@ class FormSpec:
     template: str
     check: Callable[[Dossier], None]
     build: Callable[[Dossier], dict[str, Any]]
+    qr: bool = False
 
 
 FORMS: dict[str, FormSpec] = {
     "receipt": FormSpec(
-        "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "receipt.html", _check_received, receipt_context
+        "01",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "receipt.html",
+        _check_received,
+        receipt_context,
+        qr=True,
     ),
     "supplement": FormSpec(
         "02",
@@ -512,17 +525,25 @@ def filename(form: str, dossier: Dossier) -> str:
     return f"mau-{FORMS[form].number}-{dossier.code or f'hs-{dossier.pk}'}.pdf"
 
 
-def context(form: str, dossier: Dossier) -> dict[str, Any]:
-    """The form's context, or Conflict(code="form_not_available") when it does not apply yet."""
+def context(form: str, dossier: Dossier, *, base_url: str) -> dict[str, Any]:
+    """The form's context, or Conflict(code="form_not_available") when it does not apply yet.
+
+    ``base_url`` is the public address that the look-up link and QR code point at
+    (``motcua.core.public_url``)."""
     spec = FORMS[form]
     spec.check(dossier)
-    return spec.build(dossier)
+    url = lookup_url(dossier, base_url) if dossier.code else ""
+    links = {"lookup_url": url}
+    if spec.qr and url:
+        links["qr"] = qr_data_uri(url)
+    return spec.build(dossier) | links
 
 
-def render_html(form: str, dossier: Dossier) -> str:
+def render_html(form: str, dossier: Dossier, *, base_url: str) -> str:
     # Composed characters (NFC): a name typed as "e" + combining marks must find one glyph in one font.
     return unicodedata.normalize(
-        "NFC", render_to_string(f"{TEMPLATES}/{FORMS[form].template}", context(form, dossier))
+        "NFC",
+        render_to_string(f"{TEMPLATES}/{FORMS[form].template}", context(form, dossier, base_url=base_url)),
     )
 
 
@@ -589,44 +610,70 @@ class _Style:
     fetcher: Any
 
 
-_local = threading.local()
+def _load_style() -> _Style:
+    """The stylesheet with its fonts loaded: about a second, most of it decompressing the woff2 fonts."""
+    # WeasyPrint takes a second or two to import: only processes that print pay for it (and the server
+    # once, in its master: motcua.conf.gunicorn).
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    faces = _font_faces()
+    fetcher = local_fetcher({Path(unquote(urlsplit(f["url"]).path)).parent for f in faces})
+    fonts = FontConfiguration()
+    families = ", ".join(f'"{family}"' for family in FAMILIES.values())
+    css = CSS(
+        string=render_to_string(f"{TEMPLATES}/forms.css", {"faces": faces, "families": families}),
+        font_config=fonts,
+        url_fetcher=fetcher,
+    )
+    return _Style(css, fonts, fetcher)
 
 
-@atexit.register
-def _forget_style() -> None:
-    """Let WeasyPrint delete its temporary font folder while the interpreter is still whole."""
-    if getattr(_local, "style", None) is not None:
-        del _local.style
-        gc.collect()
+class _Printer:
+    """WeasyPrint with the forms' stylesheet and fonts, loaded once per process and shared by its threads.
+
+    One render at a time in a process: Pango documents no font map as safe to share between threads
+    (it gives each thread a default one of its own) and WeasyPrint caches layouts in plain dicts on the
+    FontConfiguration; the GIL would not run two renders of one process side by side anyway. The server's
+    worker processes print in parallel.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._style: _Style | None = None
+
+    def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        with self._lock:
+            if self._style is None:
+                self._style = _load_style()
+            document = HTML(string=html, url_fetcher=self._style.fetcher)
+            pdf: bytes = document.write_pdf(stylesheets=[self._style.css], font_config=self._style.fonts)
+        return pdf
+
+    def forget(self) -> None:
+        """Let WeasyPrint delete its temporary font folder while the interpreter is still whole."""
+        with self._lock:
+            if self._style is not None:
+                self._style = None
+                gc.collect()
 
 
-def _style() -> _Style:
-    """The stylesheet and its loaded fonts, once per thread (font loading is most of a cold render)."""
-    style: _Style | None = getattr(_local, "style", None)
-    if style is None:
-        # WeasyPrint takes a second or two to import: only processes that print forms pay for it.
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        faces = _font_faces()
-        fetcher = local_fetcher({Path(unquote(urlsplit(f["url"]).path)).parent for f in faces})
-        fonts = FontConfiguration()
-        families = ", ".join(f'"{family}"' for family in FAMILIES.values())
-        css = CSS(
-            string=render_to_string(f"{TEMPLATES}/forms.css", {"faces": faces, "families": families}),
-            font_config=fonts,
-            url_fetcher=fetcher,
-        )
-        style = _local.style = _Style(css, fonts, fetcher)
-    return style
+_printer = _Printer()
+atexit.register(_printer.forget)
 
 
-def render_pdf(form: str, dossier: Dossier) -> bytes:
+def render_pdf(form: str, dossier: Dossier, *, base_url: str) -> bytes:
     """The form as a PDF; Conflict(code="form_not_available") when it does not apply to the dossier yet."""
-    from weasyprint import HTML
+    return html_to_pdf(render_html(form, dossier, base_url=base_url))
 
-    html = render_html(form, dossier)
-    style = _style()
-    document = HTML(string=html, url_fetcher=style.fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[style.css], font_config=style.fonts)
-    return pdf
+
+def html_to_pdf(html: str) -> bytes:
+    return _printer.pdf(html)
+
+
+def warm_up() -> None:
+    """Print an empty form 01: fonts, stylesheet, templates and WeasyPrint's first-use costs are paid before
+    a worker's first real form (``motcua serve`` calls it as each worker starts)."""
+    html_to_pdf(render_to_string(f"{TEMPLATES}/{FORMS['receipt'].template}", {"qr": qr_data_uri("MotCua")}))

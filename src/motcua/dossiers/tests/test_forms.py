@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import segno
 import time_machine
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
+from motcua.catalog import services as catalog
 from motcua.conftest import error_of
-from motcua.dossiers.tests.conftest import World, applicant
+from motcua.dossiers.tests.conftest import World, applicant, spec
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PROCEDURE = "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên"
@@ -41,6 +44,39 @@ def pdf_text(response: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def pages_of(response: Any) -> list[PageObject]:
+    assert response.status_code == 200, response.content[:500]
+    return list(PdfReader(io.BytesIO(response.content)).pages)
+
+
+def qr_code_on(page: PageObject) -> list[list[bool]]:
+    """The QR code printed on the page, read back as its dark and light modules.
+
+    No QR decoder is among the dependencies: the image is sampled at the centre of each module, and
+    tests compare the result with the modules of the code they expect (``modules``).
+    """
+    from motcua.dossiers.forms.render import QR_SCALE
+
+    (image,) = page.images
+    pixels = image.image.convert("L")
+    width, height = pixels.size
+    size = round(width / QR_SCALE)
+    return [
+        [
+            pixels.getpixel((int((x + 0.5) * width / size), int((y + 0.5) * height / size))) < 128
+            for x in range(size)
+        ]
+        for y in range(size)
+    ]
+
+
+def modules(content: str) -> list[list[bool]]:
+    from motcua.dossiers.forms.render import QR_BORDER, QR_ERROR
+
+    code = segno.make(content, error=QR_ERROR, micro=False)
+    return [[bool(m) for m in row] for row in code.matrix_iter(scale=1, border=QR_BORDER)]
+
+
 def fonts_of(response: Any) -> set[str]:
     reader = PdfReader(io.BytesIO(response.content))
     names = set()
@@ -52,6 +88,12 @@ def fonts_of(response: Any) -> set[str]:
 
 def form(client: Any, dossier_id: int, name: str, **headers: str) -> Any:
     return client.get(f"/api/v1/dossiers/{dossier_id}/forms/{name}", **headers)
+
+
+@pytest.fixture
+def no_public_url(settings: Any) -> None:
+    """MOTCUA_PUBLIC_URL unset, as by default: links take the address the request came in on."""
+    settings.MOTCUA_PUBLIC_URL = ""
 
 
 @pytest.fixture
@@ -104,7 +146,7 @@ def counter_received(world: World, when: datetime, **changes: Any) -> dict[str, 
 
 
 @pytest.mark.django_db
-def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -> None:
+def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World, no_public_url: None) -> None:
     dossier_id = online_received(named)
     response = form(named.client(named.citizen), dossier_id, "receipt")
     text = pdf_text(response)
@@ -133,7 +175,7 @@ def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -
         "NGƯỜI NỘP HỒ SƠ",
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
         "Trần Văn Đức",
-        "http://127.0.0.1:8000/tra-cuu/?ma=H15.TTPV-261120-0001",
+        "http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001",
     ):
         assert expected in text, expected
     # The vendored font, embedded, with nothing falling back to another face.
@@ -143,13 +185,173 @@ def test_receipt_is_a_pdf_with_the_appointment_and_a_lookup_link(named: World) -
 @pytest.mark.django_db
 def test_receipt_for_a_counter_dossier_and_the_public_url_setting(named: World, settings: Any) -> None:
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.daklak.gov.vn"
+    settings.ALLOWED_HOSTS = ["testserver", "10.0.0.5"]
     d = counter_received(named, at(2026, 11, 20, 15, 30), **THU_HA)
-    text = pdf_text(form(named.client(named.receiver), d["id"], "receipt", HTTP_ACCEPT="application/pdf"))
+    desk = named.client(named.receiver)
+    response = form(desk, d["id"], "receipt", HTTP_ACCEPT="application/pdf", HTTP_HOST="10.0.0.5:8000")
+    text = pdf_text(response)
     assert "Tiếp nhận hồ sơ của: Nguyễn Thị Thu Hà" in text
     assert "Không có giấy tờ kèm theo" in text
     # After the 15:00 cut-off: counted from Mon 23 08:00 → Thu 26/11 17:00.
     assert "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 26/11/2026" in text
-    assert "https://dichvucong.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001" in text
+    # The configured address wins over the one the desk reached the server at.
+    link = "https://dichvucong.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001"
+    assert link in text
+    assert "10.0.0.5" not in text
+    assert qr_code_on(pages_of(response)[0]) == modules(link)
+
+
+@pytest.mark.django_db
+def test_links_and_the_qr_code_use_the_address_the_request_came_in_on(
+    named: World, settings: Any, no_public_url: None
+) -> None:
+    settings.ALLOWED_HOSTS = ["testserver", "motcua.daklak.gov.vn"]
+    dossier_id = online_received(named)
+    citizen = named.client(named.citizen)
+    response = form(citizen, dossier_id, "receipt", HTTP_HOST="motcua.daklak.gov.vn")
+    link = "http://motcua.daklak.gov.vn/tra-cuu/?ma=H15.TTPV-261120-0001"
+    assert link in pdf_text(response)
+    assert qr_code_on(pages_of(response)[0]) == modules(link)
+    # Through the TLS proxy (gunicorn marks the request secure): an https link.
+    secure = form(citizen, dossier_id, "receipt", HTTP_HOST="motcua.daklak.gov.vn", secure=True)
+    assert qr_code_on(pages_of(secure)[0]) == modules(link.replace("http:", "https:"))
+    # The other forms' links too.
+    act(citizen, dossier_id, "withdraw", reason="Tôi muốn nộp lại hồ sơ khác")
+    assert link in pdf_text(form(citizen, dossier_id, "stop", HTTP_HOST="motcua.daklak.gov.vn"))
+    # A Host header outside ALLOWED_HOSTS is refused: it never ends up on paper.
+    assert form(citizen, dossier_id, "stop", HTTP_HOST="lua-dao.example.com").status_code == 400
+
+
+LAND = "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất lần đầu cho hộ gia đình, cá nhân"
+LAND_DOCUMENTS = [
+    (
+        "DK",
+        "Đơn đăng ký đất đai, tài sản gắn liền với đất (Mẫu số 04/ĐK) có xác nhận của Ủy ban nhân dân cấp xã",
+        "original",
+        1,
+    ),
+    ("GT", "Giấy tờ về quyền sử dụng đất theo quy định tại Điều 137 Luật Đất đai năm 2024", "copy", 1),
+    ("TS", "Giấy tờ về quyền sở hữu nhà ở, công trình xây dựng gắn liền với đất", "copy", 1),
+    (
+        "SD",
+        "Sơ đồ nhà ở, công trình xây dựng (trừ trường hợp giấy tờ đã có sơ đồ phù hợp với hiện trạng)",
+        "original",
+        1,
+    ),
+    (
+        "TC",
+        "Chứng từ thực hiện nghĩa vụ tài chính; giấy tờ về miễn, giảm nghĩa vụ tài chính (nếu có)",
+        "copy",
+        1,
+    ),
+    ("TD", "Trích lục bản đồ địa chính hoặc trích đo bản đồ địa chính thửa đất", "original", 2),
+    ("UQ", "Văn bản ủy quyền nộp hồ sơ hoặc nhận Giấy chứng nhận (nếu có)", "original", 1),
+    ("CC", "Bản sao Căn cước của người sử dụng đất", "copy", 2),
+]
+LONG_ADDRESS = (
+    "Số nhà 27, đường Y Wang, tổ dân phố 5 (trước đây là thôn 3, xã Hòa Phú, thành phố Buôn Ma Thuột), "
+    "phường Buôn Ma Thuột, tỉnh Đắk Lắk"
+)
+
+
+@pytest.mark.django_db
+def test_receipt_with_eight_documents_is_one_page_with_its_qr_code(named: World, no_public_url: None) -> None:
+    catalog.create_procedure(
+        spec=spec(
+            code="1.012790",
+            name=LAND,
+            field="Đất đai",
+            processing_time={"value": 20, "unit": "working_days"},
+            required_documents=[
+                {"code": code, "name": name, "required": True, "form": kind, "count": count}
+                for code, name, kind, count in LAND_DOCUMENTS
+            ],
+        )
+    )
+    citizen = named.client(named.citizen)
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        created = citizen.post(
+            "/api/v1/dossiers",
+            {
+                "procedure_code": "1.012790",
+                "channel": "online",
+                "applicant": applicant(address=LONG_ADDRESS),
+                "documents": [{"code": code, "name": name} for code, name, _kind, _count in LAND_DOCUMENTS],
+            },
+            format="json",
+        )
+    assert created.status_code == 201, created.json()
+    dossier_id = created.json()["id"]
+    with time_machine.travel(at(2026, 11, 20, 14, 30), tick=False):
+        act(named.client(named.receiver), dossier_id, "receive")
+    response = form(citizen, dossier_id, "receipt")
+    (page,) = pages_of(response)
+    assert qr_code_on(page) == modules("http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001")
+    text = pdf_text(response)
+    # Compared without spaces: a cell may wrap a name after "04/", where the extracted text has a space.
+    for expected in (LAND, LONG_ADDRESS, *(name for _code, name, _kind, _count in LAND_DOCUMENTS)):
+        assert expected.replace(" ", "") in text.replace(" ", ""), expected
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Trần Văn Đức" in text
+    assert "http://testserver/tra-cuu/?ma=H15.TTPV-261120-0001" in text
+
+
+@pytest.mark.django_db
+def test_threads_share_the_fonts_loaded_once_per_process(
+    named: World, no_public_url: None, monkeypatch: Any
+) -> None:
+    from weasyprint.text import fonts
+
+    from motcua.dossiers.forms import render
+    from motcua.dossiers.selectors import dossier_for_forms
+
+    dossier_id = online_received(named)
+    html = render.render_html(
+        "receipt", dossier_for_forms(named.citizen, dossier_id), base_url="http://testserver"
+    )
+    loaded = []
+    original = fonts.FontConfiguration.__init__
+
+    def counting(self: Any) -> None:
+        loaded.append(threading.get_ident())
+        original(self)
+
+    monkeypatch.setattr(fonts.FontConfiguration, "__init__", counting)
+    start = threading.Barrier(4)
+    pdfs: list[bytes] = []
+
+    def print_one() -> None:
+        start.wait()
+        pdfs.append(render.html_to_pdf(html))
+
+    threads = [threading.Thread(target=print_one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(pdfs) == 4 and all(len(PdfReader(io.BytesIO(pdf)).pages) == 1 for pdf in pdfs)
+    assert len(loaded) <= 1, f"fonts loaded {len(loaded)} times"  # none if an earlier test printed
+
+
+def test_a_server_worker_loads_the_fonts_before_its_first_form(monkeypatch: Any) -> None:
+    from weasyprint.text import fonts
+
+    from motcua.conf import gunicorn
+    from motcua.dossiers.forms import render
+
+    monkeypatch.setattr(render, "_printer", render._Printer())  # a worker that has printed nothing yet
+    loaded = []
+    original = fonts.FontConfiguration.__init__
+
+    def counting(self: Any) -> None:
+        loaded.append(self)
+        original(self)
+
+    monkeypatch.setattr(fonts.FontConfiguration, "__init__", counting)
+    gunicorn.on_starting(None)
+    gunicorn.post_worker_init(None)
+    assert len(loaded) == 1
+    pdf = render.html_to_pdf("<p>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</p>")
+    assert pdf.startswith(b"%PDF") and len(loaded) == 1
 
 
 @pytest.mark.django_db
@@ -179,6 +381,7 @@ def test_supplement_request_prints_the_latest_request_in_full(named: World) -> N
         "2. Bản sao giấy tờ pháp lý của chủ sở hữu",
         "Điều lệ nộp kèm chưa có chữ ký; thiếu giấy tờ pháp lý của cá nhân.",
         "hướng dẫn một lần, đầy đủ",
+        "NGƯỜI HƯỚNG DẪN",
         "Lê Thị Hồng Nhung",
         "Đắk Lắk, ngày 23 tháng 11 năm 2026",
     ):
@@ -229,7 +432,10 @@ def test_apology_after_an_extension(named: World) -> None:
         "Cần xác minh tại thực địa",
         "17 giờ 00 phút, ngày 10/12/2026",  # the new one
         "xin lỗi",
+        "Nơi nhận:",
+        "- Như trên; - Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk; - Lưu: VT.",
         "THỦ TRƯỞNG CƠ QUAN",
+        "(Ký, ghi rõ họ tên và đóng dấu)",
         "Đắk Lắk, ngày 27 tháng 11 năm 2026",
     ):
         assert expected in text, expected

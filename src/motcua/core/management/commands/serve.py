@@ -26,6 +26,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "motcua.conf.wsgi:application",
+            "--config",
+            "python:motcua.conf.gunicorn",
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",
