@@ -13,6 +13,9 @@ VI = {
     "The procedure has no step %(step)s. Its steps: %(steps)s.": "Thủ tục không có bước “%(step)s”. Các bước của thủ tục: %(steps)s.",
     "Paused while waiting for the applicant — overdue by %(late)s": "Tạm dừng chờ người nộp — đã quá hạn %(late)s",
     "Monitoring": "Điều hành",
+    "The leader's approval comes first: hand the dossier over to the step “%(step)s”.": "Cần lãnh đạo phê duyệt trước: hãy chuyển hồ sơ đến bước “%(step)s”.",
+    "At the step “%(step)s” the leader approves: only a leader resolves the dossier or moves it on.": "Ở bước “%(step)s” lãnh đạo phê duyệt: chỉ lãnh đạo mới được giải quyết hoặc chuyển tiếp hồ sơ.",
+    "The new appointment must fall within the working hours of a working day; the nearest is %(at)s.": "Ngày hẹn mới phải nằm trong giờ làm việc của một ngày làm việc; thời điểm gần nhất là %(at)s.",
     # plurals: Vietnamese has one form, msgstr[0]
     "%(counter)s dossier": "%(counter)s hồ sơ",
     "%(n)d working day": "%(n)d ngày làm việc",

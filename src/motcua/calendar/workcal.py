@@ -203,6 +203,26 @@ class WorkingCalendar:
                     return self._aware(day, offset)
         return self._first_start(self._working_day_after(day))
 
+    def is_working_time(self, instant: datetime) -> bool:
+        """Inside a working period of a working day, its ends included (a due time of 17:00 is one)."""
+        day, offset = self._split(self._local(instant))
+        return self.is_working_day(day) and any(start <= offset <= end for start, end in self._spans)
+
+    def nearest_working_time(self, instant: datetime) -> datetime:
+        """The working time closest to ``instant``: the end of the period before it or the start of the
+        one after it, whichever is nearer (the later one on a tie); ``instant`` itself if it is one."""
+        if self.is_working_time(instant):
+            return instant
+        after = self.next_working_instant(instant)
+        day, offset = self._split(self._local(instant))
+        ends = [end for _start, end in self._spans if end < offset] if self.is_working_day(day) else []
+        before = (
+            self._aware(day, ends[-1])
+            if ends
+            else self._aware(self._working_day_before(day), self._spans[-1][1])
+        )
+        return before if instant - before < after - instant else after
+
     def add_working_time(self, instant: datetime, amount: timedelta) -> datetime:
         """Walk ``amount`` of working time from ``instant`` (backwards when negative).
 

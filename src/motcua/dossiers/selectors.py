@@ -28,9 +28,17 @@ def overdue_q(now: datetime) -> Q:
     return Q(status__in=OPEN_STATUSES, due_at__isnull=False) & (running | stopped_late)
 
 
+def _worked_on_by(agency_id: int) -> Q:
+    """Dossiers on whose control sheet the agency appears: an agency keeps read access to every
+    dossier it has worked on, after it hands it on (contract §5)."""
+    sheet = ControlSheetEntry.objects.filter(Q(from_agency_id=agency_id) | Q(to_agency_id=agency_id))
+    return Q(pk__in=sheet.values("dossier_id"))
+
+
 def visible_dossiers(user: Any) -> QuerySet[Dossier]:
     """Citizens their own; receivers what their agency received or holds; specialists and leaders what
-    their agency resolves or holds; supervisors everything under their agency; admins everything."""
+    their agency resolves or holds; staff also what their agency worked on; supervisors everything
+    under their agency; admins everything."""
     qs = Dossier.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -42,9 +50,13 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
     if agency_id is None:
         return qs.none()
     if role == Role.RECEIVER:
-        return qs.filter(Q(receiving_agency_id=agency_id) | Q(current_agency_id=agency_id))
+        return qs.filter(
+            Q(receiving_agency_id=agency_id) | Q(current_agency_id=agency_id) | _worked_on_by(agency_id)
+        )
     if role in (Role.SPECIALIST, Role.LEADER):
-        return qs.filter(Q(resolving_agency_id=agency_id) | Q(current_agency_id=agency_id))
+        return qs.filter(
+            Q(resolving_agency_id=agency_id) | Q(current_agency_id=agency_id) | _worked_on_by(agency_id)
+        )
     if role == Role.SUPERVISOR:
         path = user.agency.path
         return qs.filter(

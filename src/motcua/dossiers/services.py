@@ -405,6 +405,30 @@ def _hand_over(
     )
 
 
+def _route(dossier: Dossier, steps: list[ProcessStep]) -> workflow.Route:
+    at = next((i for i, s in enumerate(steps) if s.pk == dossier.current_step_id), None)
+    return workflow.Route(tuple(s.role for s in steps), at)
+
+
+def _refuse_step(refusal: tuple[workflow.StepRefusal, int] | None, steps: list[ProcessStep]) -> None:
+    """Turn the leader's-approval rule's answer into the error the officer reads."""
+    if refusal is None:
+        return
+    reason, index = refusal
+    name = steps[index].name
+    if reason is workflow.StepRefusal.APPROVAL_PENDING:
+        raise Conflict(
+            _("The leader's approval comes first: hand the dossier over to the step “%(step)s”.")
+            % {"step": name},
+            code=reason.value,
+        )
+    raise Forbidden(
+        _("At the step “%(step)s” the leader approves: only a leader resolves the dossier or moves it on.")
+        % {"step": name},
+        code=reason.value,
+    )
+
+
 def _receive(step: _Step, command: commands.Receive) -> None:
     """Tiếp nhận: the clock starts (workflow) and the code is given last (``act``)."""
 
@@ -470,6 +494,10 @@ def _forward(step: _Step, command: commands.Forward) -> None:
                 ]
             }
         )
+    if planned is not None:
+        _refuse_step(
+            workflow.may_move_to(_route(dossier, steps), steps.index(planned), step.actor.role), steps
+        )
     name = command.step or target.name
     _hand_over(step, target, name, planned, command.note)
     dossier.current_agency = target
@@ -518,6 +546,24 @@ def _extend(step: _Step, command: commands.Extend) -> None:
         raise Conflict(_("An extension must be made before the due date."), code="past_due")
     if command.new_due_at <= dossier.due_at:
         raise InvalidInput(fields={"new_due_at": [_("The new date must be after the current due date.")]})
+    cal = get_calendar()
+    if not cal.is_working_time(command.new_due_at):
+        # Only one extension is allowed: a slip here could not be put right afterwards.
+        nearest = cal.nearest_working_time(command.new_due_at)
+        if nearest <= dossier.due_at:
+            nearest = cal.next_working_instant(command.new_due_at)
+        at = f"{timezone.localtime(nearest):%H:%M %d/%m/%Y}"
+        raise InvalidInput(
+            fields={
+                "new_due_at": [
+                    _(
+                        "The new appointment must fall within the working hours of a working day; "
+                        "the nearest is %(at)s."
+                    )
+                    % {"at": at}
+                ]
+            }
+        )
     if not command.reason.strip():
         raise InvalidInput(fields={"reason": [_("State the reason for the delay.")]})
     previous = dossier.due_at
@@ -532,6 +578,8 @@ def _resolve(step: _Step, command: commands.Resolve) -> None:
     dossier = step.dossier
     if command.outcome not in ("approved", "rejected"):
         raise InvalidInput(fields={"outcome": [_("Use approved or rejected.")]})
+    steps = list(dossier.procedure_version.steps.all())
+    _refuse_step(workflow.may_resolve(_route(dossier, steps), step.actor.role), steps)
     if command.result_file_id:
         found = _files(step.actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
         dossier.result_file = found[command.result_file_id]

@@ -206,6 +206,49 @@ def may_act(actor: Actor, action: Action, dossier: Holding) -> bool:
     return False
 
 
+# --- The procedure's steps: the leader's approval ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """A procedure's steps, by the role that does each, and the step a dossier is at (None: at no step)."""
+
+    roles: tuple[str, ...]
+    at: int | None
+
+    def leader_step_before(self, end: int) -> int | None:
+        """The first leader's step after the current one and before ``end``."""
+        start = -1 if self.at is None else self.at
+        return next((i for i in range(start + 1, end) if self.roles[i] == "leader"), None)
+
+
+class StepRefusal(StrEnum):
+    APPROVAL_PENDING = "approval_pending"  # a leader's step lies ahead: 409
+    LEADER_ACTS = "leader_resolves"  # at a leader's step, only a leader moves the dossier on: 403
+
+
+def may_resolve(route: Route, role: str) -> tuple[StepRefusal, int] | None:
+    """A step whose role is leader is done by a leader before the dossier is resolved. None when the
+    actor may resolve; else why not and the step concerned."""
+    ahead = route.leader_step_before(len(route.roles))
+    if ahead is not None:
+        return StepRefusal.APPROVAL_PENDING, ahead
+    if route.at is not None and route.roles[route.at] == "leader" and role != "leader":
+        return StepRefusal.LEADER_ACTS, route.at
+    return None
+
+
+def may_move_to(route: Route, to: int, role: str) -> tuple[StepRefusal, int] | None:
+    """A forward along the steps may not jump over a leader's step, and only a leader moves a dossier
+    on from one (a leader sending it back is free to)."""
+    skipped = route.leader_step_before(to)
+    if skipped is not None:
+        return StepRefusal.APPROVAL_PENDING, skipped
+    if route.at is not None and to > route.at and route.roles[route.at] == "leader" and role != "leader":
+        return StepRefusal.LEADER_ACTS, route.at
+    return None
+
+
 # --- Where a dossier is ------------------------------------------------------------------------------
 
 
@@ -312,12 +355,16 @@ __all__ = [
     "Move",
     "NotAllowedNow",
     "Placement",
+    "Route",
     "Status",
+    "StepRefusal",
     "Timeliness",
     "Transition",
     "allowed_actions",
     "label",
     "may_act",
+    "may_move_to",
+    "may_resolve",
     "move",
     "placement",
     "step_timeliness",

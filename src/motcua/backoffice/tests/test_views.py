@@ -227,3 +227,21 @@ def test_extend_takes_a_local_date_and_time(world: Any) -> None:
     dossier.refresh_from_db()
     assert timezone.localtime(dossier.due_at).strftime("%Y-%m-%d %H:%M") == new.strftime("%Y-%m-%d %H:%M")
     assert "mẫu 04" in logged_in(world.receiver).get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
+
+
+def test_a_coordinating_agency_lands_on_the_dossier_it_handed_on(world: Any) -> None:
+    """Defect 1: the forward succeeded and the officer landed on "Không tìm thấy trang"."""
+    dossier = counter(world, name="Y Blir Êban")
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward(agency_code="H15.16"))
+    coordinating = logged_in(world.other_specialist)
+    response = coordinating.post(
+        f"/can-bo/ho-so/{dossier.pk}/xu-ly/forward/",
+        {"forward-agency_code": "H15.STC", "forward-step": "", "forward-note": "Đã có ý kiến"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sở Tài chính" in page and "Không tìm thấy" not in page
+    assert "/xu-ly/" not in page  # it may read the dossier, no longer act on it
+    found = coordinating.post("/can-bo/tim-kiem/", {"q": "Y Blir"}).content.decode()
+    assert f"/can-bo/ho-so/{dossier.pk}/" in found

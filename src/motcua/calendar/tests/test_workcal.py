@@ -235,3 +235,17 @@ class TestPause:
         assert CAL.add_working_minutes(at(2026, 3, 10, 13), -60) == at(2026, 3, 10, 11)
         assert CAL.add_working_minutes(at(2026, 3, 10, 8), -480) == at(2026, 3, 6, 17)  # ≡ Monday 08:00
         assert CAL.add_working_minutes(at(2026, 3, 10, 9, 5), 0) == at(2026, 3, 10, 9, 5)
+
+
+def test_working_time_and_the_nearest_one() -> None:
+    assert CAL.is_working_time(at(2026, 12, 2, 8, 0)) and CAL.is_working_time(at(2026, 12, 2, 17, 0))
+    assert CAL.is_working_time(at(2026, 12, 2, 12, 0)) and not CAL.is_working_time(at(2026, 12, 2, 12, 1))
+    assert not CAL.is_working_time(at(2026, 12, 5, 10, 0))  # a Saturday
+    assert not CAL.is_working_time(at(2026, 9, 2, 10, 0))  # Quốc khánh
+    assert CAL.nearest_working_time(at(2026, 12, 2, 9, 30)) == at(2026, 12, 2, 9, 30)
+    assert CAL.nearest_working_time(at(2026, 12, 2, 12, 20)) == at(2026, 12, 2, 12, 0)
+    assert CAL.nearest_working_time(at(2026, 12, 2, 12, 40)) == at(2026, 12, 2, 13, 0)
+    assert CAL.nearest_working_time(at(2026, 12, 2, 20, 0)) == at(2026, 12, 2, 17, 0)
+    assert CAL.nearest_working_time(at(2026, 12, 3, 6, 0)) == at(2026, 12, 3, 8, 0)
+    assert CAL.nearest_working_time(at(2026, 12, 5, 10, 0)) == at(2026, 12, 4, 17, 0)  # Saturday morning
+    assert CAL.nearest_working_time(at(2026, 12, 6, 15, 0)) == at(2026, 12, 7, 8, 0)  # Sunday afternoon

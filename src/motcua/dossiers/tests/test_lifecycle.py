@@ -209,8 +209,8 @@ def test_two_supplements_after_receipt_make_a_dossier_late(world: World) -> None
     for _round in range(2):
         act(desk, d["id"], "request_supplement", items=["Điều lệ"], reason="Thiếu")
         act(desk, d["id"], "supplement", documents=[{"code": "DL", "name": "Điều lệ"}])
-    act(desk, d["id"], "forward")
-    resolved = act(world.client(world.specialist), d["id"], "resolve", outcome="rejected")
+    act(desk, d["id"], "forward", step="Phê duyệt")
+    resolved = act(world.client(world.leader), d["id"], "resolve", outcome="rejected")
     assert resolved["timeliness"] == "late"
 
 
@@ -306,3 +306,106 @@ def test_lookup_is_public_and_a_wrong_pair_looks_unknown(world: World) -> None:
     )
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()
+
+
+# --- the first walk-through's defects --------------------------------------------------------------
+
+
+def counter_dossier(world: World, procedure: str = "1.000956") -> dict[str, Any]:
+    return (
+        world.client(world.receiver)
+        .post(
+            "/api/v1/dossiers",
+            {"procedure_code": procedure, "channel": "counter", "applicant": applicant()},
+            format="json",
+        )
+        .json()
+    )
+
+
+@pytest.mark.django_db
+def test_a_coordinating_agency_keeps_the_dossiers_it_worked_on(world: World) -> None:
+    """Defect 1: a coordinating agency's successful forward or resolve answered 404, and the dossier
+    vanished from its search. Every agency on the control sheet keeps read access (contract §5)."""
+    from motcua.catalog import services as catalog
+    from motcua.dossiers.tests.conftest import spec
+
+    catalog.create_procedure(spec=spec(code="1.000957", name="Thủ tục không có quy trình", steps=[]))
+    coordinating = world.client(world.other_specialist)  # Sở Xây dựng, not the resolving agency
+    forwarded = counter_dossier(world)
+    act(world.client(world.receiver), forwarded["id"], "forward", agency_code="H15.16")
+    moved = act(coordinating, forwarded["id"], "forward", agency_code="H15.STC")
+    assert moved["current_agency_code"] == "H15.STC" and moved["id"] == forwarded["id"]
+    resolved_here = counter_dossier(world, "1.000957")
+    act(world.client(world.receiver), resolved_here["id"], "forward", agency_code="H15.16")
+    done = act(coordinating, resolved_here["id"], "resolve", outcome="approved")
+    assert done["status"] == "resolved" and done["current_agency_code"] == "H15.TTPV"
+    for d in (forwarded, resolved_here):
+        assert coordinating.get(f"/api/v1/dossiers/{d['id']}").status_code == 200
+        assert coordinating.get(f"/api/v1/dossiers/{d['id']}/events").status_code == 200
+    listed = {d["id"] for d in coordinating.get("/api/v1/dossiers").json()["results"]}
+    assert {forwarded["id"], resolved_here["id"]} <= listed
+    # Read access, not the right to act: it no longer holds them.
+    act(coordinating, forwarded["id"], "forward", expect=403, agency_code="H15.16")
+    # An agency never handed the dossier still does not see it.
+    assert world.client(world.commune_receiver).get(f"/api/v1/dossiers/{forwarded['id']}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_leaders_approval_cannot_be_skipped(world: World) -> None:
+    """Defect 5: a specialist could resolve while the procedure's steps still had a leader's
+    approval ahead. A step whose role is leader is done by a leader before the dossier is resolved."""
+    d = counter_dossier(world)
+    desk, specialist, leader = (world.client(u) for u in (world.receiver, world.specialist, world.leader))
+    act(desk, d["id"], "forward", step="Thẩm định hồ sơ")
+    early = act(specialist, d["id"], "resolve", expect=409, outcome="approved")
+    assert early["error"]["code"] == "approval_pending" and "Phê duyệt" in early["error"]["message"]
+    act(leader, d["id"], "resolve", expect=409, outcome="approved")  # not the leader's step yet either
+    act(specialist, d["id"], "forward", step="Phê duyệt")
+    refused = act(specialist, d["id"], "resolve", expect=403, outcome="approved")
+    assert refused["error"]["code"] == "leader_resolves"
+    assert act(leader, d["id"], "resolve", outcome="approved")["status"] == "resolved"
+    # A procedure with no leader's step is resolved by whoever holds it, as before.
+    from motcua.catalog import services as catalog
+    from motcua.dossiers.tests.conftest import spec
+
+    catalog.create_procedure(spec=spec(code="1.000958", name="Không có bước lãnh đạo", steps=[]))
+    plain = counter_dossier(world, "1.000958")
+    act(desk, plain["id"], "forward")
+    assert act(specialist, plain["id"], "resolve", outcome="approved")["status"] == "resolved"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("new_due_at", "nearest"),
+    [
+        ("2026-12-05T10:00:00+07:00", "17:00 04/12/2026"),  # Saturday → Friday evening, nearer than Monday
+        ("2026-12-06T15:00:00+07:00", "08:00 07/12/2026"),  # Sunday afternoon → Monday morning
+        ("2026-12-02T20:00:00+07:00", "17:00 02/12/2026"),  # evening → the end of that working day
+        ("2026-12-02T12:20:00+07:00", "12:00 02/12/2026"),  # lunch break → the nearer end of the morning
+        ("2026-11-24T10:00:00+07:00", None),  # not after the due date: its own message
+    ],
+)
+def test_an_extension_must_land_in_working_hours(world: World, new_due_at: str, nearest: str | None) -> None:
+    """Defect 4: an extension accepted a Saturday, and with one extension only the mistake stayed."""
+    with time_machine.travel(at(2026, 11, 23, 9, 0), tick=False):  # due Thursday 26/11 09:00
+        d = counter_dossier(world)
+        body = act(
+            world.client(world.receiver),
+            d["id"],
+            "extend",
+            expect=400,
+            new_due_at=new_due_at,
+            reason="Xác minh",
+        )
+        message = body["error"]["fields"]["new_due_at"][0]
+        if nearest:
+            assert "giờ làm việc" in message and nearest in message, message
+        again = act(
+            world.client(world.receiver),
+            d["id"],
+            "extend",
+            new_due_at="2026-12-07T08:00:00+07:00",
+            reason="Xác minh",
+        )
+        assert again["due_at"] == "2026-12-07T08:00:00+07:00"  # nothing was used up by the refusal

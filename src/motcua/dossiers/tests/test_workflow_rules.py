@@ -25,3 +25,20 @@ def test_a_step_is_graded_against_its_deadline_by_calendar_day() -> None:
 def test_status_labels_are_vietnamese_unless_english_is_asked_for() -> None:
     assert label(Status.REFUSED, "vi") == label(Status.REFUSED, None) == "Không được tiếp nhận"
     assert label(Status.REFUSED, "en") != "Không được tiếp nhận"
+
+
+def test_the_leaders_step_is_done_by_a_leader_before_the_result() -> None:
+    from motcua.dossiers.workflow import Route, StepRefusal, may_move_to, may_resolve
+
+    steps = ("receiver", "specialist", "leader", "specialist")  # receive, appraise, approve, issue
+    assert may_resolve(Route(steps, None), "specialist") == (StepRefusal.APPROVAL_PENDING, 2)
+    assert may_resolve(Route(steps, 1), "leader") == (StepRefusal.APPROVAL_PENDING, 2)
+    assert may_resolve(Route(steps, 2), "specialist") == (StepRefusal.LEADER_ACTS, 2)
+    assert may_resolve(Route(steps, 2), "leader") is None
+    assert may_resolve(Route(steps, 3), "specialist") is None  # approved: the result is issued
+    assert may_resolve(Route(("specialist",), None), "specialist") is None  # no leader's step
+    assert may_move_to(Route(steps, 1), 3, "specialist") == (StepRefusal.APPROVAL_PENDING, 2)  # no skipping
+    assert may_move_to(Route(steps, 1), 2, "specialist") is None  # to the leader
+    assert may_move_to(Route(steps, 2), 3, "specialist") == (StepRefusal.LEADER_ACTS, 2)
+    assert may_move_to(Route(steps, 2), 3, "leader") is None
+    assert may_move_to(Route(steps, 2), 1, "leader") is None  # sent back
