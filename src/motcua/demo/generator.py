@@ -27,10 +27,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.agencies.models import Agency, AgencyKind
+from motcua.agencies.models import Agency
 from motcua.calendar.selectors import get_calendar
 from motcua.calendar.workcal import WorkingCalendar
 from motcua.catalog.models import ProcedureVersion, VersionStatus
+from motcua.catalog.selectors import implementing_agencies
 from motcua.core.bulk import BulkTable
 from motcua.dossiers import serials
 from motcua.dossiers.codes import format_code
@@ -44,7 +45,7 @@ from motcua.dossiers.models import (
     Rating,
     SupplementRequest,
 )
-from motcua.dossiers.services import centre_for, resolving_agency_for
+from motcua.dossiers.services import centre_for
 from motcua.dossiers.workflow import Action, Status, step_timeliness
 
 Progress = Callable[[int, int], None]
@@ -207,7 +208,6 @@ def _procedures(rng: random.Random) -> list[_Procedure]:
         .prefetch_related("required_documents")
         .order_by("procedure__code")
     )
-    communes = list(Agency.objects.filter(kind=AgencyKind.COMMUNE).order_by("code"))
     centres: dict[int, Agency] = {}
 
     def centre(agency: Agency) -> Agency:
@@ -217,13 +217,11 @@ def _procedures(rng: random.Random) -> list[_Procedure]:
 
     out = []
     for v in versions:
-        if v.level == "commune" and v.agency.kind == AgencyKind.COMMUNE and communes:
-            receivers = [centre(c) for c in communes]
-        else:
-            receivers = [centre(v.agency)]
+        # Each agency that settles the procedure, received at the centre that serves it (a
+        # commune-level procedure at every commune's centre), as the intake service would route it.
         routes = []
-        for r in receivers:
-            resolving = resolving_agency_for(v, r)
+        for resolving in implementing_agencies(v):
+            r = centre(resolving)
             routes.append((r.pk, resolving.pk, r.code, resolving.name))
         out.append(
             _Procedure(

@@ -73,6 +73,7 @@ class DossierListCreate(ListAPIView[Dossier]):
             procedure_code=body["procedure_code"],
             channel=body["channel"],
             receiving_agency_code=body.get("receiving_agency_code") or None,
+            resolving_agency_code=body.get("resolving_agency_code") or None,
             applicant=commands.Applicant(**body["applicant"]),
             documents=commands.documents(body.get("documents")),
             idempotency_key=key,

@@ -36,6 +36,13 @@ class DossierCreateSerializer(serializers.Serializer[None]):
     receiving_agency_code = serializers.CharField(
         max_length=35, required=False, allow_null=True, allow_blank=True
     )
+    resolving_agency_code = serializers.CharField(
+        max_length=35,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="One of the procedure's implementing agencies (default: its agency_code).",
+    )
     applicant = ApplicantSerializer()
     documents = DocumentInSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # ListSerializer takes max_length; the stubs do not know it
 

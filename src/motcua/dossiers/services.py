@@ -24,7 +24,8 @@ from motcua.accounts.roles import Role
 from motcua.accounts.services import IDENTIFIER_MESSAGES
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
-from motcua.catalog.models import Level, ProcedureVersion, ProcessStep, VersionStatus
+from motcua.catalog.models import ProcedureVersion, ProcessStep, VersionStatus
+from motcua.catalog.selectors import implementing_agencies
 from motcua.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from motcua.dossiers import commands, serials, workflow
 from motcua.dossiers.commands import Applicant, DocumentIn
@@ -100,16 +101,33 @@ def centre_for(agency: Agency) -> Agency:
     return agency
 
 
-def resolving_agency_for(version: ProcedureVersion, receiving: Agency) -> Agency:
-    """A commune-level procedure is resolved by the commune where it is received (if it is received
-    at a commune); otherwise by the procedure's agency."""
-    if version.level == Level.COMMUNE and version.agency.kind == AgencyKind.COMMUNE:
-        node: Agency | None = receiving
-        while node is not None:
-            if node.kind == AgencyKind.COMMUNE:
-                return node
-            node = node.parent
+def resolving_agency_for(
+    version: ProcedureVersion, receiving: Agency | None, implementing: list[Agency]
+) -> Agency:
+    """Who settles a dossier nobody chose an agency for: the implementing agency the receiving desk
+    belongs to (a commune's centre receives for its commune), else the procedure's own agency."""
+    codes = {a.code: a for a in implementing}
+    node: Agency | None = receiving
+    while node is not None:
+        if node.code in codes:
+            return codes[node.code]
+        node = node.parent
     return version.agency
+
+
+def _chosen_agency(version: ProcedureVersion, code: str, implementing: list[Agency]) -> Agency:
+    """The implementing agency the applicant chose (contract §5); any other is 400."""
+    for agency in implementing:
+        if agency.code == code:
+            return agency
+    raise InvalidInput(
+        fields={
+            "resolving_agency_code": [
+                _("%(code)s does not settle this procedure. Choose one of: %(codes)s.")
+                % {"code": code, "codes": ", ".join(a.code for a in implementing)}
+            ]
+        }
+    )
 
 
 def _digest(*parts: Any) -> str:
@@ -193,11 +211,16 @@ def create_dossier(
     applicant: Applicant,
     documents: Sequence[DocumentIn] = (),
     receiving_agency_code: str | None = None,
+    resolving_agency_code: str | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[Dossier, bool]:
     """Submit online (citizens) or receive at the counter or by post (receivers, received at once).
-    Returns the dossier and whether it was created now (False when an Idempotency-Key repeats)."""
-    digest = _digest(procedure_code, channel, applicant, tuple(documents), receiving_agency_code)
+    ``resolving_agency_code`` chooses among the procedure's implementing agencies (a commune-level
+    procedure is settled by each commune). Returns the dossier and whether it was created now
+    (False when an Idempotency-Key repeats)."""
+    digest = _digest(
+        procedure_code, channel, applicant, tuple(documents), receiving_agency_code, resolving_agency_code
+    )
     if idempotency_key:
         existing = Dossier.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -228,6 +251,8 @@ def create_dossier(
             fields={"procedure_code": [_("Unknown procedure %(code)s.") % {"code": procedure_code}]}
         )
     _check_applicant(applicant)
+    implementing = list(implementing_agencies(version))
+    chosen = _chosen_agency(version, resolving_agency_code, implementing) if resolving_agency_code else None
     if channel == Channel.ONLINE:
         if receiving_agency_code:
             receiving = Agency.objects.filter(code=receiving_agency_code).first()
@@ -239,8 +264,8 @@ def create_dossier(
                         ]
                     }
                 )
-        else:
-            receiving = centre_for(version.agency)
+        else:  # the one-stop centre that serves the agency that will settle it
+            receiving = centre_for(chosen or resolving_agency_for(version, None, implementing))
     else:
         if actor.agency is None or (receiving_agency_code and receiving_agency_code != actor.agency.code):
             raise InvalidInput(
@@ -254,7 +279,7 @@ def create_dossier(
         procedure=version.procedure,
         procedure_version=version,
         receiving_agency=receiving,
-        resolving_agency=resolving_agency_for(version, receiving),
+        resolving_agency=chosen or resolving_agency_for(version, receiving, implementing),
         current_agency=receiving,
         channel=channel,
         status=Status.SUBMITTED,

@@ -28,8 +28,7 @@ class CatalogVersion:
     """What the indicators need of one published version of a procedure."""
 
     procedure_id: int
-    agency_id: int
-    commune_wide: bool  # a commune-level procedure every commune resolves
+    agency_ids: frozenset[int]  # the agencies that settle it (implementing agencies)
     current: bool
     fee: bool
     individual: bool
@@ -117,7 +116,6 @@ def measures(
     versions: list[CatalogVersion],
     unit_ids: Collection[int],
     *,
-    has_commune: bool,
     prior_year_received: int,
     start: date,
     end: date,
@@ -128,7 +126,7 @@ def measures(
     t = s.sums
     received = t["received"]
     m: dict[str, Measure] = {code: NoSource(reason) for code, reason in NO_SOURCE.items()}
-    mine = [v for v in versions if v.agency_id in unit_ids or (v.commune_wide and has_commune)]
+    mine = [v for v in versions if not v.agency_ids.isdisjoint(unit_ids)]
     m |= transparency(mine, start, end, ministry=ministry, is_working_day=is_working_day)
     m["dossier_sync"] = Count(t["synced"], sync_denominator(received, prior_year_received, start, end))
     on_track = t["open_timed"] - s.overdue

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
-from motcua.catalog.models import Level, ProcedureVersion, VersionStatus
+from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.dossiers.models import Dossier, Rating
 from motcua.dossiers.selectors import overdue_q
 from motcua.monitoring import index as engine
@@ -149,19 +149,17 @@ def _overdue_now(
 # --- catalog facts (transparency and the per-procedure indicators) ------------------------------------
 
 
-def catalog_versions(ids: list[int], *, has_commune: bool) -> list[CatalogVersion]:
-    communes = has_commune
-    wide = Q(level=Level.COMMUNE, agency__kind=AgencyKind.COMMUNE)
-    scope_q = Q(agency_id__in=ids) | wide if communes else Q(agency_id__in=ids)
-    rows = (
-        ProcedureVersion.objects.filter(scope_q)
+def catalog_versions(ids: list[int]) -> list[CatalogVersion]:
+    """The published versions that any of the agencies ``ids`` settles (implements), with what the
+    indicators ask of them."""
+    rows = list(
+        ProcedureVersion.objects.filter(Q(agency_id__in=ids) | Q(implementing_agencies__in=ids))
         .exclude(status=VersionStatus.DRAFT)
         .annotate(n_docs=Count("required_documents", distinct=True), n_steps=Count("steps", distinct=True))
         .values(
+            "id",
             "procedure_id",
             "agency_id",
-            "level",
-            "agency__kind",
             "status",
             "fee_vnd",
             "applicant_types",
@@ -173,12 +171,18 @@ def catalog_versions(ids: list[int], *, has_commune: bool) -> list[CatalogVersio
             "effective_date",
             "published_date",
         )
+        .distinct()
     )
+    implementing: dict[int, set[int]] = defaultdict(set)
+    through = ProcedureVersion.implementing_agencies.through.objects
+    for version_id, agency_id in through.filter(procedureversion_id__in=[r["id"] for r in rows]).values_list(
+        "procedureversion_id", "agency_id"
+    ):
+        implementing[version_id].add(agency_id)
     return [
         CatalogVersion(
             procedure_id=r["procedure_id"],
-            agency_id=r["agency_id"],
-            commune_wide=r["level"] == Level.COMMUNE and r["agency__kind"] == AgencyKind.COMMUNE,
+            agency_ids=frozenset({r["agency_id"], *implementing[r["id"]]}),
             current=r["status"] == VersionStatus.CURRENT,
             fee=r["fee_vnd"] > 0,
             individual="individual" in (r["applicant_types"] or []),
@@ -234,7 +238,7 @@ def service_index(
             prior_cache.append(_sums(ids, last_year, ["agency_id"], ["received"]))
         return prior_cache[0]
 
-    versions = catalog_versions(ids, has_commune=any(a.kind == AgencyKind.COMMUNE for a in agencies.values()))
+    versions = catalog_versions(ids)
     ruleset = engine.ruleset_for(start.year)
     is_working_day = get_calendar().is_working_day
 
@@ -247,7 +251,6 @@ def service_index(
             if agency_id in unit_ids:
                 s.overdue += n
                 s.overdue_ok += ok
-        has_commune = any(agencies[i].kind == AgencyKind.COMMUNE for i in unit_ids if i in agencies)
         prior_received = (
             sum(v["received"] for (a,), v in prior().items() if a in unit_ids)
             if not s.sums["received"]
@@ -257,7 +260,6 @@ def service_index(
             s,
             versions,
             unit_ids,
-            has_commune=has_commune,
             prior_year_received=prior_received,
             start=start,
             end=end,

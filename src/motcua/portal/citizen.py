@@ -17,17 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.current import user_of
+from motcua.agencies.models import Agency
 from motcua.agencies.selectors import agency_names
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.selectors import implementing_agencies
 from motcua.core.errors import NotFound, ServiceError
 from motcua.dossiers import commands, services
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action, Status
 from motcua.portal import selectors as portal
-from motcua.portal.forms import DocumentsForm, RatingForm
+from motcua.portal.forms import DocumentsForm, PlaceForm, RatingForm, place_from_address
 from motcua.portal.presenters import next_step
 from motcua.portal.views import ONLINE
 from motcua.web import presenters
@@ -59,6 +61,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     draft: dict[str, Any] = request.session.get(_draft_key(code)) or {}
     stored = {d["code"]: d for d in draft.get("documents", [])}
     user = user_of(request)
+    places = list(implementing_agencies(version).select_related("admin_unit"))
     if request.method != "POST":
         initial = draft.get("applicant") or {
             "kind": "individual",
@@ -69,10 +72,21 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         }
         applicant = ApplicantForm(initial=initial, organisations=organisations)
         documents = DocumentsForm(documents=required, kept={c: d["filename"] for c, d in stored.items()})
-        return _submit_page(request, version, applicant, documents)
+        where = draft.get("resolving_agency_code") or _place_for(version, initial.get("address", ""), places)
+        place = (
+            PlaceForm(initial={"resolving_agency_code": where}, agencies=places) if len(places) > 1 else None
+        )
+        return _submit_page(request, version, applicant, documents, place)
 
     applicant = ApplicantForm(request.POST, organisations=organisations)
     applicant_ok = applicant.is_valid()
+    place = None
+    if len(places) > 1:
+        posted = request.POST.copy()
+        if not posted.get("resolving_agency_code"):  # as the page offers it: from the address
+            posted["resolving_agency_code"] = _place_for(version, posted.get("address", ""), places)
+        place = PlaceForm(posted, agencies=places)
+    place_ok = place is None or place.is_valid()
     upload_errors: dict[int, list[str]] = {}
     for i, doc in enumerate(required):
         upload = request.FILES.get(f"doc_{i}")
@@ -93,11 +107,14 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             upload_errors[i] = [_("Attach this document: it is required.")]
     draft = {
         "applicant": applicant.cleaned_data if applicant_ok else draft.get("applicant"),
+        "resolving_agency_code": place.cleaned_data["resolving_agency_code"]
+        if place is not None and place_ok
+        else draft.get("resolving_agency_code"),
         "documents": [stored[d.code] for d in required if d.code in stored],
         "key": draft.get("key") or uuid.uuid4().hex,
     }
     request.session[_draft_key(code)] = draft
-    if applicant_ok and not upload_errors:
+    if applicant_ok and place_ok and not upload_errors:
         return redirect("portal:review", code=code)
     documents = DocumentsForm(
         data={}, files={}, documents=required, kept={c: d["filename"] for c, d in stored.items()}
@@ -107,7 +124,13 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         for error in errors:
             documents.add_error(f"doc_{i}", error)
     documents.mark_invalid()
-    return _submit_page(request, version, applicant, documents, status=400)
+    return _submit_page(request, version, applicant, documents, place, status=400)
+
+
+def _place_for(version: ProcedureVersion, address: str, places: list[Agency]) -> str:
+    """The agency to offer first: the one the address names, else the procedure's own."""
+    found = place_from_address(address, places)
+    return (found or version.agency).code
 
 
 def _submit_page(
@@ -115,12 +138,13 @@ def _submit_page(
     version: ProcedureVersion,
     applicant: ApplicantForm,
     documents: DocumentsForm,
+    place: PlaceForm | None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
         "portal/submit.html",
-        {"p": version, "applicant": applicant, "documents": documents, "step": 1},
+        {"p": version, "applicant": applicant, "documents": documents, "place": place, "step": 1},
         status=status,
     )
 
@@ -143,6 +167,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
                 channel="online",
                 applicant=commands.Applicant(**draft["applicant"]),
                 documents=commands.documents(draft["documents"]),
+                resolving_agency_code=draft.get("resolving_agency_code"),
                 idempotency_key=f"portal:{draft['key']}",
             )
         except ServiceError as exc:
@@ -150,10 +175,14 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         else:
             del request.session[_draft_key(code)]
             return redirect("portal:submitted", pk=dossier.pk)
+    place = next(
+        (a for a in implementing_agencies(version) if a.code == draft.get("resolving_agency_code")),
+        version.agency,
+    )
     return render(
         request,
         "portal/review.html",
-        {"p": version, "draft": draft, "errors": errors, "step": 2},
+        {"p": version, "draft": draft, "place": place, "errors": errors, "step": 2},
         status=400 if errors else 200,
     )
 

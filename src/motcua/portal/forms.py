@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.web.forms import StyledForm
+from motcua.core.text import fold
+from motcua.web.forms import StyledForm, set_choices
 
 
 class DocumentsForm(StyledForm):
@@ -72,3 +73,49 @@ class RatingForm(LookupForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+_UNIT_TYPES = ("uy ban nhan dan ", "phuong ", "xa ", "thi tran ", "dac khu ")
+
+
+def place_key(agency: Any) -> str:
+    """What an address says of the place an agency serves: "Ủy ban nhân dân phường Buôn Ma Thuột" →
+    "buon ma thuot" (the name of its administrative unit when it has one, without the unit's kind)."""
+    unit = (
+        agency.admin_unit.name
+        if getattr(agency, "admin_unit_id", None) and agency.admin_unit
+        else agency.name
+    )
+    key = fold(unit)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _UNIT_TYPES:
+            if key.startswith(prefix):
+                key, changed = key.removeprefix(prefix), True
+    return key
+
+
+def place_from_address(address: str, agencies: list[Any]) -> Any | None:
+    """The agency whose place the address names (the longest name found wins: "Hòa Phú" inside
+    "Hòa Phú Đông" is not a match for the longer one)."""
+    text = f" {fold(address)} "
+    found = [a for a in agencies if (key := place_key(a)) and f" {key} " in text.replace(",", " ")]
+    return max(found, key=lambda a: len(place_key(a)), default=None)
+
+
+class PlaceForm(StyledForm):
+    """Which agency settles the dossier, when several do (each commune settles birth registration)."""
+
+    resolving_agency_code = forms.ChoiceField(
+        label=_("Where your dossier is settled"),
+        help_text=_("The commune or ward (or agency) that settles this procedure; chosen from your address."),
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "resolving_agency_code", [(a.code, a.name) for a in agencies])
+        # For the page's script, which follows the address as it is typed (static/motcua/place.js).
+        self.fields["resolving_agency_code"].widget.attrs["data-places"] = "|".join(
+            f"{a.code}={place_key(a)}" for a in agencies
+        )

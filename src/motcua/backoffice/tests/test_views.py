@@ -126,9 +126,9 @@ def test_request_supplement_needs_an_item_and_a_reason(world: Any) -> None:
 
 def test_resolve_with_an_electronic_result_then_return_it(world: Any) -> None:
     dossier = counter(world)
-    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward(step="Phê duyệt"))
     result = SimpleUploadedFile("ket-qua.pdf", PDF, content_type="application/pdf")
-    response = logged_in(world.specialist).post(
+    response = logged_in(world.leader).post(
         f"/can-bo/ho-so/{dossier.pk}/xu-ly/resolve/",
         {"resolve-outcome": "approved", "resolve-note": "", "resolve-result_file": result},
     )

@@ -87,6 +87,7 @@ def world(db: Any) -> World:
             code="1.001193",
             name="Đăng ký khai sinh",
             agency_code="H15.105",
+            implementing_agency_codes=["H15.100", "H15.105"],  # settled by every commune
             field="Hộ tịch",
             level="commune",
             processing_time={"value": 8, "unit": "working_hours"},

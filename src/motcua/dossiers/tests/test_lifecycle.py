@@ -173,6 +173,27 @@ def test_commune_procedure_is_resolved_by_the_commune_that_received_it(world: Wo
 
 
 @pytest.mark.django_db
+def test_a_citizen_chooses_which_commune_settles_it(world: World) -> None:
+    """Defect 6: birth registration is settled by every commune, but a citizen of another commune
+    could not file it. resolving_agency_code chooses among the implementing agencies (contract §5)."""
+    citizen = world.client(world.citizen)
+    body = {"procedure_code": "1.001193", "channel": "online", "applicant": applicant()}
+    chosen = citizen.post("/api/v1/dossiers", {**body, "resolving_agency_code": "H15.100"}, format="json")
+    assert chosen.status_code == 201, chosen.json()
+    assert chosen.json()["resolving_agency_code"] == "H15.100"
+    assert chosen.json()["receiving_agency_code"] == "H15.100.TTPV"  # the centre that serves it
+    default = citizen.post("/api/v1/dossiers", body, format="json").json()
+    assert default["resolving_agency_code"] == "H15.105"  # the procedure's own agency
+    wrong = citizen.post("/api/v1/dossiers", {**body, "resolving_agency_code": "H15.STC"}, format="json")
+    assert wrong.status_code == 400
+    assert "H15.STC" in error_of(wrong)["fields"]["resolving_agency_code"][0]
+    # The desk of one commune receives for its own commune without being told.
+    desk = world.client(world.commune_receiver)
+    at_desk = desk.post("/api/v1/dossiers", {**body, "channel": "counter"}, format="json").json()
+    assert at_desk["resolving_agency_code"] == "H15.100"
+
+
+@pytest.mark.django_db
 def test_extension_once_before_the_due_date(world: World) -> None:
     desk = world.client(world.receiver)
     with time_machine.travel(at(2026, 11, 25, 9, 0), tick=False):

@@ -25,8 +25,7 @@ def is_working_day(d: date) -> bool:
 def version(procedure: int, **changes: object) -> CatalogVersion:
     base: dict[str, object] = {
         "procedure_id": procedure,
-        "agency_id": 1,
-        "commune_wide": False,
+        "agency_ids": frozenset({1}),
         "current": True,
         "fee": False,
         "individual": True,
@@ -107,7 +106,6 @@ def test_the_dossier_indicators_from_a_slice() -> None:
         s,
         versions,
         {1},
-        has_commune=False,
         prior_year_received=0,
         start=date(2026, 1, 1),
         end=date(2026, 12, 31),

@@ -166,6 +166,47 @@ def test_online_submission_prefills_keeps_accepted_files_and_submits(world: Any)
     assert Dossier.objects.count() == 1
 
 
+def test_the_citizen_chooses_the_commune_preselected_from_the_address(world: Any) -> None:
+    """Defect 6: a procedure every commune settles asks where to file, preselected from the address."""
+    client = logged_in(world.citizen)
+    url = "/thu-tuc/1.001193/nop-truc-tuyen/"
+    form = client.get(url).content.decode()
+    assert "Nơi giải quyết hồ sơ" in form and 'data-places="H15.100=buon ma thuot|H15.105=hoa phu"' in form
+    assert "motcua/place.js" in form
+    # A procedure only one agency settles asks nothing.
+    assert "Nơi giải quyết hồ sơ" not in client.get("/thu-tuc/1.000956/nop-truc-tuyen/").content.decode()
+    address = {"address": "12 Lê Duẩn, phường Buôn Ma Thuột, tỉnh Đắk Lắk"}
+    response = client.post(url, applicant_fields(**address))
+    assert response.status_code == 400  # the form is missing
+    assert 'value="H15.100" selected' in response.content.decode()  # offered again from the address typed
+    response = client.post(
+        url, {**applicant_fields(**address), "resolving_agency_code": "H15.100", "doc_0": pdf("to-khai.pdf")}
+    )
+    assert response.status_code == 302
+    assert "Ủy ban nhân dân phường Buôn Ma Thuột" in client.get(response["Location"]).content.decode()
+    client.post(response["Location"])
+    dossier = Dossier.objects.get()
+    assert (dossier.resolving_agency.code, dossier.receiving_agency.code) == ("H15.100", "H15.100.TTPV")
+
+
+def test_an_address_names_the_place_it_is_in() -> None:
+    from types import SimpleNamespace
+
+    from motcua.portal.forms import place_from_address
+
+    def agency(code: str, name: str) -> Any:
+        return SimpleNamespace(code=code, name=name, admin_unit_id=None, admin_unit=None)
+
+    bmt = agency("H15.100", "Ủy ban nhân dân phường Buôn Ma Thuột")
+    hoa_phu = agency("H15.105", "Ủy ban nhân dân xã Hòa Phú")
+    hoa_phu_dong = agency("H15.106", "Ủy ban nhân dân xã Hòa Phú Đông")
+    places = [bmt, hoa_phu, hoa_phu_dong]
+    assert place_from_address("Số 3, P. Buon Ma Thuot, Dak Lak", places) is bmt
+    assert place_from_address("thôn 2, xã Hòa Phú Đông", places) is hoa_phu_dong  # the longer name wins
+    assert place_from_address("xã Hòa Phú, tỉnh Đắk Lắk", places) is hoa_phu
+    assert place_from_address("Hà Nội", places) is None
+
+
 def test_a_file_that_is_not_a_document_is_refused_with_a_clear_message(world: Any) -> None:
     client = logged_in(world.citizen)
     bad = SimpleUploadedFile("ghi-chu.txt", b"just text", content_type="text/plain")
@@ -271,7 +312,8 @@ def test_rating_once_the_result_is_returned(world: Any, clean_throttle: None) ->
     body = {"code": dossier.code, "id_number": ID, "satisfied": "yes", "comment": "Tốt"}
     early = Client().post("/danh-gia/", body).content.decode()
     assert "mc-alert-error" in early
-    services.act(actor=world.specialist, dossier_id=dossier.pk, command=commands.Resolve(outcome="approved"))
+    services.act(actor=world.specialist, dossier_id=dossier.pk, command=commands.Forward(step="Phê duyệt"))
+    services.act(actor=world.leader, dossier_id=dossier.pk, command=commands.Resolve(outcome="approved"))
     services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.ReturnResult(method="counter"))
     wrong = Client().post("/danh-gia/", {**body, "id_number": "079200000001"}).content.decode()
     assert "Không tìm thấy hồ sơ" in wrong
