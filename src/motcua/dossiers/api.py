@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -29,6 +37,7 @@ from motcua.dossiers.serializers import (
     timeliness_of,
 )
 from motcua.dossiers.workflow import Action
+from motcua.files.downloads import download
 
 
 @extend_schema_view(
@@ -123,6 +132,24 @@ LookupResult = inline_serializer(
         "resolved_at": serializers.DateTimeField(allow_null=True),
         "returned_at": serializers.DateTimeField(allow_null=True),
         "timeliness": serializers.CharField(allow_null=True),
+        "current_agency": serializers.CharField(help_text="The agency that holds the dossier now."),
+        "current_step": serializers.CharField(
+            help_text="The procedure's step, or where its status places it."
+        ),
+        "steps": inline_serializer(
+            "LookupHandover",
+            {
+                "agency": serializers.CharField(),
+                "step": serializers.CharField(),
+                "at": serializers.DateTimeField(),
+                "done_at": serializers.DateTimeField(allow_null=True),
+            },
+            many=True,
+        ),
+        "e_result": serializers.BooleanField(),
+        "result_downloadable": serializers.BooleanField(
+            help_text="The electronic result can be downloaded (POST /api/v1/lookup/result)."
+        ),
     },
 )
 
@@ -151,8 +178,49 @@ class Lookup(APIView):
                 "resolved_at": local(found.resolved_at),
                 "returned_at": local(found.returned_at),
                 "timeliness": timeliness_of(found),
+                "current_agency": found.holder,
+                "current_step": labels.where_label(found.status, found.step),
+                "steps": [
+                    {"agency": h.agency, "step": h.step, "at": local(h.at), "done_at": local(h.done_at)}
+                    for h in found.handovers
+                ],
+                "e_result": found.e_result,
+                "result_downloadable": found.result_downloadable,
             }
         )
+
+
+class LookupResultFile(APIView):
+    """The electronic result by code and personal ID (in the body), once handed over. Rate-limited."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [WindowThrottle]
+    throttle_scope = "lookup"
+
+    @extend_schema(
+        request=LookupSerializer,
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The result.")},
+    )
+    def post(self, request: Request) -> FileResponse:
+        data = LookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stored = selectors.lookup_result_file(**data.validated_data)
+        return download(stored, f"ket-qua-{data.validated_data['code']}.pdf")
+
+
+class DossierResult(APIView):
+    """The dossier's electronic result (contract §8.6): staff who may see it; the applicant once it
+    has been handed over."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The result.")}
+    )
+    def get(self, request: Request, dossier_id: int) -> FileResponse:
+        stored = selectors.result_file(request.user, dossier_id)
+        return download(stored, f"ket-qua-{dossier_id}.pdf")
 
 
 class Ratings(APIView):
@@ -181,6 +249,8 @@ urlpatterns = [
     path("dossiers/<int:dossier_id>", DossierDetail.as_view(), name="dossier-detail"),
     path("dossiers/<int:dossier_id>/actions", DossierActions.as_view(), name="dossier-actions"),
     path("dossiers/<int:dossier_id>/events", DossierEvents.as_view(), name="dossier-events"),
+    path("dossiers/<int:dossier_id>/result", DossierResult.as_view(), name="dossier-result"),
     path("lookup", Lookup.as_view(), name="lookup"),
+    path("lookup/result", LookupResultFile.as_view(), name="lookup-result"),
     path("ratings", Ratings.as_view(), name="ratings"),
 ]

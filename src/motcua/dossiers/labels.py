@@ -34,8 +34,11 @@ def status_label(status: str) -> str:
 
 def where(dossier: Dossier) -> str:
     """Where the dossier stands: the procedure's step it is at, else what its status says."""
-    status = Status(dossier.status)
     step = dossier.current_step if dossier.current_step_id is not None else None
-    if step is not None and status is Status.PROCESSING:
-        return step.name
-    return str(PLACEMENT_LABELS[workflow.placement(status)])
+    return where_label(dossier.status, step.name if step is not None else "")
+
+
+def where_label(status: str, step: str) -> str:
+    if step and status == Status.PROCESSING:
+        return step
+    return str(PLACEMENT_LABELS[workflow.placement(Status(status))])

@@ -9,13 +9,17 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.permissions import is_admin
 from motcua.accounts.roles import Role
-from motcua.catalog.models import ProcedureVersion
-from motcua.core.errors import NotFound
+from motcua.agencies.models import Agency
+from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.core.errors import Conflict, NotFound
+from motcua.dossiers import workflow
 from motcua.dossiers.models import ControlSheetEntry, Dossier, DossierEvent
-from motcua.dossiers.workflow import OPEN
+from motcua.dossiers.workflow import OPEN, Status
+from motcua.files.models import StoredFile
 
 OPEN_STATUSES = [s.value for s in OPEN]
 
@@ -67,6 +71,13 @@ def visible_dossiers(user: Any) -> QuerySet[Dossier]:
     return qs.none()
 
 
+def route_of(dossier: Dossier) -> tuple[workflow.Route, list[ProcessStep]]:
+    """The procedure's steps (by role) and the one the dossier is at, for the leader's-approval rule."""
+    steps = sorted(dossier.procedure_version.steps.all(), key=lambda s: s.position)
+    at = next((i for i, s in enumerate(steps) if s.pk == dossier.current_step_id), None)
+    return workflow.Route(tuple(s.role for s in steps), at), steps
+
+
 def _with_details(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return qs.select_related(
         "procedure",
@@ -75,7 +86,7 @@ def _with_details(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
         "resolving_agency",
         "current_agency",
         "current_step",
-    ).prefetch_related("documents", "supplement_requests", "payments")
+    ).prefetch_related("documents", "supplement_requests", "payments", "procedure_version__steps")
 
 
 def dossier_list(
@@ -146,12 +157,21 @@ def dossier_for_forms(user: Any, dossier_id: int) -> Dossier:
 
 
 @dataclass(frozen=True, slots=True)
+class Handover:
+    """One row of the control sheet as the public may see it: which agency, which step, when."""
+
+    agency: str
+    step: str
+    at: datetime
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class LookupResult:
     """What the public look-up shows: the dossier's progress, nothing personal."""
 
     id: int
     code: str
-    procedure_name: str
     status: str
     received_at: datetime | None
     due_at: datetime | None
@@ -160,34 +180,92 @@ class LookupResult:
     returned_at: datetime | None
     paused_at: datetime | None
     supplements_after_receipt: int
+    return_method: str
+    e_result: bool
+    result_file_id: Any
+    procedure_name: str = ""
+    holder: str = ""  # the agency that holds the dossier now
+    step: str = ""  # the procedure's step it is at, if any
+    handovers: tuple[Handover, ...] = ()
 
     @property
     def pk(self) -> int:
         return self.id
 
+    @property
+    def result_downloadable(self) -> bool:
+        """An electronic result the applicant may download: once it has been handed over."""
+        return self.result_file_id is not None and self.status == Status.RETURNED
 
-_LOOKUP_COLUMNS = [f.name for f in fields(LookupResult) if f.name != "procedure_name"]
+
+_LOOKUP_COLUMNS = [
+    f.name for f in fields(LookupResult) if f.name not in ("procedure_name", "holder", "step", "handovers")
+]
 # The busiest public query, so plain SQL: compiling the ORM query cost more than running it
 # (about 1.2 ms of CPU against 0.2 ms, measured with benchmarks/profile_paths.py).
 _LOOKUP_SQL = (  # noqa: S608 — table names from the models' metadata; values are bound parameters
-    "SELECT {columns}, v.name FROM {dossier} d JOIN {version} v ON v.id = d.procedure_version_id "
+    "SELECT {columns}, v.name, a.name, s.name FROM {dossier} d "
+    "JOIN {version} v ON v.id = d.procedure_version_id JOIN {agency} a ON a.id = d.current_agency_id "
+    "LEFT JOIN {step} s ON s.id = d.current_step_id "
     "WHERE d.code = %s AND d.applicant_id_number = %s"
 ).format(
-    columns=", ".join(f"d.{name}" for name in _LOOKUP_COLUMNS),  # plain fields: column = field name
+    columns=", ".join(f"d.{name}" for name in _LOOKUP_COLUMNS),  # plain fields and FK ids: column = name
     dossier=Dossier._meta.db_table,
     version=ProcedureVersion._meta.db_table,
+    agency=Agency._meta.db_table,
+    step=ProcessStep._meta.db_table,
+)
+_SHEET, _AGENCY = ControlSheetEntry._meta.db_table, Agency._meta.db_table
+_HANDOVERS_SQL = (
+    f"SELECT a.name, c.step, c.handed_over_at, c.completed_at FROM {_SHEET} c "  # noqa: S608 — as above
+    f"JOIN {_AGENCY} a ON a.id = c.to_agency_id WHERE c.dossier_id = %s ORDER BY c.handed_over_at, c.id"
 )
 
 
+def _aware(value: Any) -> Any:
+    if isinstance(value, datetime) and timezone.is_naive(value):  # SQLite hands back naive UTC
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def lookup(*, code: str, id_number: str) -> LookupResult:
-    """The public look-up. A wrong pair and an unknown code are the same 404."""
+    """The public look-up: status, times, where the dossier is and the hand-overs so far. A wrong pair
+    and an unknown code are the same 404."""
     with connection.cursor() as cursor:
         cursor.execute(_LOOKUP_SQL, [code, id_number])
         row = cursor.fetchone()
-    if row is None:
-        raise NotFound()
-    values = dict(zip(_LOOKUP_COLUMNS, row[:-1], strict=True))
-    for name, value in values.items():
-        if isinstance(value, datetime) and timezone.is_naive(value):  # SQLite hands back naive UTC
-            values[name] = value.replace(tzinfo=UTC)
-    return LookupResult(procedure_name=row[-1], **values)
+        if row is None:
+            raise NotFound()
+        values = {name: _aware(value) for name, value in zip(_LOOKUP_COLUMNS, row[:-3], strict=True)}
+        handovers: tuple[Handover, ...] = ()
+        if values["received_at"] is not None:
+            cursor.execute(_HANDOVERS_SQL, [values["id"]])
+            handovers = tuple(
+                Handover(n, step, _aware(at), _aware(done)) for n, step, at, done in cursor.fetchall()
+            )
+    procedure, holder, step = row[-3:]
+    return LookupResult(
+        procedure_name=procedure, holder=holder, step=step or "", handovers=handovers, **values
+    )
+
+
+def result_file(user: Any, dossier_id: int) -> StoredFile:
+    """The dossier's electronic result, for whoever may see the dossier; the applicant gets it once
+    it has been handed over (returned)."""
+    dossier = dossier_get(user, dossier_id)
+    if dossier.result_file_id is None:
+        raise NotFound(_("This dossier has no electronic result."))
+    if getattr(user, "role", None) == Role.CITIZEN and dossier.status != Status.RETURNED:
+        raise Conflict(
+            _("The result can be downloaded once the one-stop desk has handed it over."),
+            code="result_not_returned",
+        )
+    return StoredFile.objects.get(pk=dossier.result_file_id)
+
+
+def lookup_result_file(*, code: str, id_number: str) -> StoredFile:
+    """The electronic result by code and personal ID, once handed over; otherwise the same 404."""
+    found = lookup(code=code, id_number=id_number)
+    if not found.result_downloadable:
+        raise NotFound(_("No electronic result can be downloaded for this dossier."))
+    return StoredFile.objects.get(pk=found.result_file_id)

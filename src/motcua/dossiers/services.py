@@ -40,7 +40,7 @@ from motcua.dossiers.models import (
     Rating,
     SupplementRequest,
 )
-from motcua.dossiers.selectors import visible_dossiers
+from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
 
@@ -430,11 +430,6 @@ def _hand_over(
     )
 
 
-def _route(dossier: Dossier, steps: list[ProcessStep]) -> workflow.Route:
-    at = next((i for i, s in enumerate(steps) if s.pk == dossier.current_step_id), None)
-    return workflow.Route(tuple(s.role for s in steps), at)
-
-
 def _refuse_step(refusal: tuple[workflow.StepRefusal, int] | None, steps: list[ProcessStep]) -> None:
     """Turn the leader's-approval rule's answer into the error the officer reads."""
     if refusal is None:
@@ -508,7 +503,7 @@ def _forward(step: _Step, command: commands.Forward) -> None:
         target = dossier.resolving_agency
     else:
         target = dossier.current_agency
-    steps = list(dossier.procedure_version.steps.all())
+    route, steps = route_of(dossier)
     planned = next((s for s in steps if s.name == command.step), None) if command.step else None
     if command.step and planned is None and steps:
         raise InvalidInput(
@@ -520,9 +515,7 @@ def _forward(step: _Step, command: commands.Forward) -> None:
             }
         )
     if planned is not None:
-        _refuse_step(
-            workflow.may_move_to(_route(dossier, steps), steps.index(planned), step.actor.role), steps
-        )
+        _refuse_step(workflow.may_move_to(route, steps.index(planned), step.actor.role), steps)
     name = command.step or target.name
     _hand_over(step, target, name, planned, command.note)
     dossier.current_agency = target
@@ -603,8 +596,8 @@ def _resolve(step: _Step, command: commands.Resolve) -> None:
     dossier = step.dossier
     if command.outcome not in ("approved", "rejected"):
         raise InvalidInput(fields={"outcome": [_("Use approved or rejected.")]})
-    steps = list(dossier.procedure_version.steps.all())
-    _refuse_step(workflow.may_resolve(_route(dossier, steps), step.actor.role), steps)
+    route, steps = route_of(dossier)
+    _refuse_step(workflow.may_resolve(route, step.actor.role), steps)
     if command.result_file_id:
         found = _files(step.actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
         dossier.result_file = found[command.result_file_id]

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from motcua.accounts.models import User
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers.selectors import visible_dossiers
+from motcua.files.downloads import download
 from motcua.files.models import StoredFile
 from motcua.files.services import store_upload
 
@@ -70,9 +71,7 @@ class Download(APIView):
         )
         if stored is None:
             raise NotFound()
-        return FileResponse(
-            stored.blob.open("rb"), as_attachment=True, filename=stored.name, content_type=stored.content_type
-        )
+        return download(stored)
 
 
 urlpatterns = [

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from motcua.dossiers import commands, services
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action, Status
+from motcua.files.downloads import download
 from motcua.portal import selectors as portal
 from motcua.portal.forms import DocumentsForm, PlaceForm, RatingForm, place_from_address
 from motcua.portal.presenters import next_step
@@ -224,11 +226,26 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "withdraw_form": ReasonForm(auto_id="withdraw_%s") if Action.WITHDRAW in allowed else None,
         "rating_form": None,
     }
+    if dossier.result_file_id is not None and dossier.status == Status.RETURNED:
+        context["result_url"] = reverse("portal:result", args=[pk])
     if dossier.code and not rated and Status(dossier.status) in (Status.RESOLVED, Status.RETURNED):
         context["rating_form"] = RatingForm(
             initial={"code": dossier.code, "id_number": dossier.applicant_id_number}, auto_id="rate_%s"
         )
     return render(request, "portal/my_dossier.html", context)
+
+
+@citizen_required
+def result(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Kết quả điện tử: the citizen's own result, once the desk has handed it over."""
+    try:
+        stored = dossiers.result_file(request.user, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.info(request, str(exc.message))
+        return redirect("portal:my_dossier", pk=pk)
+    return download(stored, f"ket-qua-{pk}.pdf")
 
 
 @citizen_required

@@ -18,7 +18,7 @@ class NextStep:
     tone: str
     title: str
     text: str
-    action: str = ""  # "supplement", "rate" or "" (no link)
+    action: str = ""  # "supplement", "rate", "download" or "" (no link)
 
 
 def next_step(dossier: Dossier, *, rated: bool) -> NextStep:
@@ -60,6 +60,16 @@ def next_step(dossier: Dossier, *, rated: bool) -> NextStep:
             _("Collect it at %(agency)s with your receipt and your ID card.")
             % {"agency": dossier.receiving_agency.name},
             "" if rated else "rate",
+        )
+    if status is Status.RETURNED and dossier.return_method == "online" and dossier.result_file_id is not None:
+        return NextStep(
+            "success",
+            _("Your result is ready to download"),
+            _(
+                "The one-stop desk returned your result online. Download it here, or any time on the "
+                "look-up page with your dossier code and ID number."
+            ),
+            "download",
         )
     if status is Status.RETURNED:
         if rated:

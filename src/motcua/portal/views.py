@@ -9,23 +9,29 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import OnlineLevel
 from motcua.core.errors import Conflict, NotFound
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers import services
+from motcua.dossiers.labels import where_label
 from motcua.dossiers.workflow import FINISHED, Status
+from motcua.files.downloads import download
 from motcua.portal import selectors as portal
 from motcua.portal.forms import LookupForm, RatingForm
 from motcua.web.ratelimit import too_many, wait_seconds
 
 NOT_FOUND = gettext_lazy(
     "No dossier matches this code and ID number. Check both against your receipt and try again."
+)
+NO_RESULT = gettext_lazy(
+    "No electronic result can be downloaded with this code and ID number: it may not have been handed over yet."
 )
 ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
@@ -89,13 +95,38 @@ def lookup(request: HttpRequest) -> HttpResponse:
         except NotFound:
             form.add_error(None, NOT_FOUND)
         else:
-            context["found"] = found
+            context |= {
+                "found": found,
+                "where": where_label(found.status, found.step),
+                "id_number": form.cleaned_data["id_number"],  # for the download form, in the body again
+            }
             if Status(found.status) in FINISHED and not portal.is_rated(found.pk):
                 context["rating_form"] = RatingForm(
                     initial={"code": found.code, "id_number": form.cleaned_data["id_number"]},
                     auto_id="rate_%s",
                 )
     return render(request, "portal/lookup.html", context)
+
+
+@require_POST
+def lookup_result(request: HttpRequest) -> HttpResponseBase:
+    """The electronic result by code and ID number, both in the body; once it has been handed over."""
+    form = LookupForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if wait := wait_seconds(request, "lookup"):
+        return too_many(request, "portal/lookup.html", context, wait)
+    status = 400
+    if form.is_valid():
+        try:
+            stored = dossiers.lookup_result_file(
+                code=form.cleaned_data["code"], id_number=form.cleaned_data["id_number"]
+            )
+        except NotFound:
+            form.add_error(None, NO_RESULT)
+            status = 404
+        else:
+            return download(stored, f"ket-qua-{form.cleaned_data['code']}.pdf")
+    return render(request, "portal/lookup.html", context, status=status)
 
 
 def rate(request: HttpRequest) -> HttpResponse:

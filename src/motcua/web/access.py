@@ -7,14 +7,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
 from motcua.accounts.permissions import is_admin
 from motcua.accounts.roles import STAFF_ROLES, Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def is_staff_user(user: Any) -> bool:
@@ -36,7 +36,7 @@ def forbidden(request: HttpRequest, *, staff_page: bool) -> HttpResponse:
 
 def citizen_required(view: View) -> View:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
         if not is_citizen(request.user):
@@ -48,7 +48,7 @@ def citizen_required(view: View) -> View:
 
 def staff_required(view: View) -> View:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
         if not is_staff_user(request.user):

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from motcua.calendar.workcal import WorkingCalendar
 from motcua.dossiers import labels, workflow
 from motcua.dossiers.models import Dossier, DossierEvent, SupplementRequest
-from motcua.dossiers.selectors import LookupResult
+from motcua.dossiers.selectors import LookupResult, route_of
 from motcua.dossiers.serializers import timeliness_of
 from motcua.dossiers.workflow import Action, Status
 
@@ -133,9 +133,12 @@ def actions_for(user: Any, dossier: Dossier) -> list[Action]:
         dossier.current_agency_id, dossier.receiving_agency_id, dossier.applicant_user_id
     )
     actor = workflow.Actor(user_id=user.pk, role=user.role, agency_id=user.agency_id)
-    return [
+    actions = [
         a for a in workflow.allowed_actions(Status(dossier.status)) if workflow.may_act(actor, a, holding)
     ]
+    if Action.RESOLVE in actions and workflow.may_resolve(route_of(dossier)[0], user.role) is not None:
+        actions.remove(Action.RESOLVE)  # the leader's approval comes first: not offered, not refused later
+    return actions
 
 
 def open_supplement(dossier: Dossier) -> SupplementRequest | None:
@@ -222,7 +225,9 @@ def timeline(
                 Step(e.at, _("The appointment was moved to %(at)s") % {"at": when}, e.note, "warning")
             )
         elif e.action == Action.RESOLVE:
-            if you:
+            if you and dossier.return_method == "online":
+                title = _("Result ready")
+            elif you:
                 title = _("Result ready — collect it at %(agency)s") % {
                     "agency": dossier.receiving_agency.name
                 }
@@ -232,7 +237,18 @@ def timeline(
                 }
             steps.append(Step(e.at, title, e.note, "success"))
         elif e.action == Action.RETURN_RESULT:
-            steps.append(Step(e.at, status_label(Status.RETURNED), "", "success"))
+            method = data.get("method")
+            if method == "online":
+                title = (
+                    _("Result returned online: download it on this page")
+                    if you
+                    else _("Result returned online")
+                )
+            elif method == "post":
+                title = _("Result sent by post")
+            else:
+                title = _("Result handed over at %(agency)s") % {"agency": dossier.receiving_agency.name}
+            steps.append(Step(e.at, title, "", "success"))
         elif e.action in (Action.REFUSE, Action.WITHDRAW, Action.STOP):
             steps.append(Step(e.at, status_label(e.to_status), e.note, "muted"))
         else:

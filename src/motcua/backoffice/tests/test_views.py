@@ -97,8 +97,9 @@ def test_only_the_actions_this_user_may_take_are_offered(world: Any) -> None:
     assert "/xu-ly/" not in page  # visible to the resolving agency, but still at the desk
     logged_in(world.receiver).post(f"/can-bo/ho-so/{dossier.pk}/xu-ly/forward/", {"forward-note": ""})
     page = specialist.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
-    for action in ("request_supplement", "forward", "resolve", "extend", "stop"):
+    for action in ("request_supplement", "forward", "extend", "stop"):
         assert f"/xu-ly/{action}/" in page
+    assert "/xu-ly/resolve/" not in page  # the procedure's leader approves first (defect 5)
     assert "/xu-ly/receive/" not in page and "/xu-ly/return_result/" not in page
 
 

@@ -430,3 +430,70 @@ def test_an_extension_must_land_in_working_hours(world: World, new_due_at: str, 
             reason="Xác minh",
         )
         assert again["due_at"] == "2026-12-07T08:00:00+07:00"  # nothing was used up by the refusal
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.mark.django_db
+def test_a_result_returned_online_is_downloaded_by_the_applicant(
+    world: World, settings: Any, tmp_path: Any
+) -> None:
+    """Defect 2: the leader attached the e-result and the desk returned it online, but the citizen
+    could not get it. Online return means the applicant downloads it: their account, or the look-up
+    with code and personal ID."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    settings.MEDIA_ROOT = tmp_path
+    citizen, desk, leader = (world.client(u) for u in (world.citizen, world.receiver, world.leader))
+    d = citizen.post(
+        "/api/v1/dossiers",
+        {"procedure_code": "1.000956", "channel": "online", "applicant": applicant()},
+        format="json",
+    ).json()
+    act(desk, d["id"], "receive")
+    act(desk, d["id"], "forward", step="Phê duyệt")
+    upload = leader.post(
+        "/api/v1/files", {"file": SimpleUploadedFile("kq.pdf", PDF)}, format="multipart"
+    ).json()
+    act(leader, d["id"], "resolve", outcome="approved", result_file_id=upload["file_id"])
+    code = world.client(world.receiver).get(f"/api/v1/dossiers/{d['id']}").json()["code"]
+    public, pair = APIClient(), {"code": code, "id_number": CITIZEN_ID}
+    # Before the desk hands it over: staff may read it, the applicant not yet.
+    assert desk.get(f"/api/v1/dossiers/{d['id']}/result").status_code == 200
+    assert error_of(citizen.get(f"/api/v1/dossiers/{d['id']}/result"))["code"] == "result_not_returned"
+    assert public.post("/api/v1/lookup/result", pair, format="json").status_code == 404
+    assert public.post("/api/v1/lookup", pair, format="json").json()["result_downloadable"] is False
+    act(desk, d["id"], "return_result", method="online")
+    mine = citizen.get(f"/api/v1/dossiers/{d['id']}/result")
+    assert mine.status_code == 200 and b"".join(mine.streaming_content) == PDF
+    assert "private" in mine["Cache-Control"]
+    found = public.post("/api/v1/lookup", pair, format="json").json()
+    assert found["e_result"] is True and found["result_downloadable"] is True
+    by_pair = public.post("/api/v1/lookup/result", pair, format="json")
+    assert by_pair.status_code == 200 and b"".join(by_pair.streaming_content) == PDF
+    wrong = public.post("/api/v1/lookup/result", {**pair, "id_number": "079200000001"}, format="json")
+    assert wrong.status_code == 404
+    assert world.client(world.other_citizen).get(f"/api/v1/dossiers/{d['id']}/result").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_public_look_up_shows_where_the_dossier_is(world: World) -> None:
+    """Defect 14: the look-up showed no progress: which step, which agency holds it, steps done."""
+    from rest_framework.test import APIClient
+
+    d = counter_dossier(world)
+    desk, specialist = world.client(world.receiver), world.client(world.specialist)
+    pair = {"code": d["code"], "id_number": CITIZEN_ID}
+    at_desk = APIClient().post("/api/v1/lookup", pair, format="json").json()
+    assert at_desk["current_agency"] == "Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk"
+    assert at_desk["current_step"] == "Đã tiếp nhận tại Bộ phận một cửa" and at_desk["steps"] == []
+    act(desk, d["id"], "forward", step="Thẩm định hồ sơ")
+    act(specialist, d["id"], "forward", step="Phê duyệt")
+    found = APIClient().post("/api/v1/lookup", pair, format="json").json()
+    assert found["current_agency"] == "Sở Tài chính tỉnh Đắk Lắk" and found["current_step"] == "Phê duyệt"
+    assert [(s["agency"], s["step"], s["done_at"] is not None) for s in found["steps"]] == [
+        ("Sở Tài chính tỉnh Đắk Lắk", "Thẩm định hồ sơ", True),
+        ("Sở Tài chính tỉnh Đắk Lắk", "Phê duyệt", False),
+    ]

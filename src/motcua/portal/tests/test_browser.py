@@ -59,6 +59,7 @@ def test_online_dossier_from_submission_to_rating(
     citizen = Session(browser, live_server.url)
     receiver = Session(browser, live_server.url)
     specialist = Session(browser, live_server.url)
+    leader = Session(browser, live_server.url)
     page = citizen.page
 
     # The citizen finds the procedure without diacritics and submits it online.
@@ -145,19 +146,37 @@ def test_online_dossier_from_submission_to_rating(
     dossier.refresh_from_db()
     assert dossier.status == "processing" and dossier.documents.count() == 3
 
-    # The specialist resolves; the receiver hands the result over.
+    # The specialist hands it to the leaders' step; the leader approves with the signed result as PDF;
+    # the desk returns it online (defects 2 and 5).
     specialist.page.reload()
-    open_action(specialist.page, "resolve").locator("button[type=submit]").click()
-    expect(specialist.page.get_by_text("Đã xử lý xong").first).to_be_visible()
+    form = open_action(specialist.page, "forward")
+    form.locator("select[name='forward-step']").select_option("Phê duyệt")
+    form.locator("button[type=submit]").click()
+    expect(specialist.page.get_by_text("Đã chuyển hồ sơ.")).to_be_visible()
+    assert specialist.page.locator("form[action$='/xu-ly/resolve/']").count() == 0  # the leader's to do
+    leader.login("ld", PASSWORD, staff=True)
+    leader.page.goto("/can-bo/?hang=approval")
+    leader.page.get_by_role("link", name=dossier.code).click()
+    form = open_action(leader.page, "resolve")
+    form.locator("input[name='resolve-result_file']").set_input_files(str(files["giay-de-nghi.pdf"]))
+    leader.shot("13b-dossier-leader-desktop")
+    form.locator("button[type=submit]").click()
+    expect(leader.page.get_by_text("Đã xử lý xong").first).to_be_visible()
     receiver.page.goto("/can-bo/?hang=results")
     receiver.page.get_by_role("link", name=dossier.code).click()
-    receiver.page.get_by_role("button", name="Trả kết quả").click()
+    form = open_action(receiver.page, "return_result")
+    form.locator("input[name='return_result-method'][value='online']").check()
+    form.locator("button[type=submit]").click()
     expect(receiver.page.get_by_text("Đã trả kết quả").first).to_be_visible()
     receiver.shot("14-dossier-returned-desktop")
 
-    # The citizen sees the result returned and rates it.
+    # The citizen downloads the result, and rates it.
     page.goto(f"/ho-so/{dossier.pk}/")
-    expect(page.get_by_text("Đã trả kết quả").first).to_be_visible()
+    expect(page.get_by_text("Kết quả đã sẵn sàng để tải về")).to_be_visible()
+    expect(page.get_by_text("Kết quả đã được trả trực tuyến: tải về ngay trên trang này")).to_be_visible()
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Tải kết quả (PDF)").first.click()
+    assert Path(got.value.path()).read_bytes() == PDF
     citizen.shot("15-my-dossier-returned-desktop")
     page.get_by_label("Hài lòng", exact=True).check()
     page.get_by_label(re.compile("^Góp ý")).fill("Nhanh, cán bộ hướng dẫn tận tình.")
@@ -166,7 +185,7 @@ def test_online_dossier_from_submission_to_rating(
     citizen.shot("16-rated-desktop")
     assert dossier.__class__.objects.get(pk=dossier.pk).rating.satisfied is True
 
-    for session in (citizen, receiver, specialist):
+    for session in (citizen, receiver, specialist, leader):
         session.close()
 
 

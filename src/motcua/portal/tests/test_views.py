@@ -337,3 +337,38 @@ def test_forms_need_the_csrf_token(world: Any, clean_throttle: None) -> None:
 def test_no_id_number_in_a_redirect(world: Any, clean_throttle: None, path: str) -> None:
     response = Client().post(path, {"code": "X", "id_number": ID, "username": ID, "password": "x"})
     assert ID not in response.get("Location", "")
+
+
+def test_a_result_returned_online_can_be_downloaded_from_the_portal(world: Any, clean_throttle: None) -> None:
+    """Defect 2: the citizen's page linked no result and the timeline said it was collected at the
+    centre. Online return: the page and the look-up (code + ID in the body) give the PDF."""
+    from motcua.files.services import store_upload
+
+    dossier = online_dossier(world)
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Receive())
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward(step="Phê duyệt"))
+    result = store_upload(actor=world.leader, name="kq.pdf", stream=pdf("kq.pdf"), size=len(PDF))
+    services.act(
+        actor=world.leader,
+        dossier_id=dossier.pk,
+        command=commands.Resolve(outcome="approved", result_file_id=str(result.id)),
+    )
+    client = logged_in(world.citizen)
+    assert "/ket-qua/" not in client.get(f"/ho-so/{dossier.pk}/").content.decode()  # not handed over yet
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.ReturnResult(method="online"))
+    page = client.get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert "Kết quả đã sẵn sàng để tải về" in page
+    assert "Kết quả đã được trả trực tuyến: tải về ngay trên trang này" in page
+    assert f"/ho-so/{dossier.pk}/ket-qua/" in page and "Đã trả kết quả tại" not in page
+    download = client.get(f"/ho-so/{dossier.pk}/ket-qua/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert logged_in(world.other_citizen).get(f"/ho-so/{dossier.pk}/ket-qua/").status_code == 404
+    dossier.refresh_from_db()
+    public = Client()
+    found = public.post("/tra-cuu/", {"code": dossier.code, "id_number": ID}).content.decode()
+    assert "Tải kết quả (PDF)" in found and "Các bước đã qua" in found and "Phê duyệt" in found
+    by_pair = public.post("/tra-cuu/ket-qua/", {"code": dossier.code, "id_number": ID})
+    assert by_pair.status_code == 200 and b"".join(by_pair.streaming_content) == PDF
+    wrong = public.post("/tra-cuu/ket-qua/", {"code": dossier.code, "id_number": "079200000001"})
+    assert wrong.status_code == 404 and "Không tải được kết quả điện tử" in wrong.content.decode()
+    assert public.get("/tra-cuu/ket-qua/").status_code == 405  # never by URL: the ID stays in the body
