@@ -11,7 +11,6 @@ VI = {
     # dossiers and the pages: where a dossier stands, and the web layer
     "Closed": "Đã kết thúc",
     "The procedure has no step %(step)s. Its steps: %(steps)s.": "Thủ tục không có bước “%(step)s”. Các bước của thủ tục: %(steps)s.",
-    "Paused while waiting for the applicant — overdue by %(late)s": "Tạm dừng chờ người nộp — đã quá hạn %(late)s",
     "Monitoring": "Điều hành",
     # plurals: Vietnamese has one form, msgstr[0]
     "%(counter)s dossier": "%(counter)s hồ sơ",
@@ -445,7 +444,7 @@ VI = {
     '%(h)s working hours': '%(h)s giờ làm việc',
     '%(left)s left': 'Còn %(left)s',
     "(or the People's Committee of your commune)": '(hoặc Ủy ban nhân dân cấp xã nơi bạn cư trú)',
-    '(paused while waiting for the applicant)': '(tạm dừng chờ người nộp bổ sung)',
+    '(paused while waiting for the applicant)': '(tạm dừng chờ người nộp)',
     ', or online on this portal': ', hoặc trực tuyến trên cổng này',
     '1. Documents received': '1. Giấy tờ đã nhận',
     '1. Pick the procedure · 2. Tick the documents received and enter the applicant · 3. Receive and print the receipt.': '1. Chọn thủ tục · 2. Đánh dấu giấy tờ đã nhận và nhập thông tin người nộp · 3. Tiếp nhận và in phiếu hẹn.',
@@ -666,8 +665,6 @@ VI = {
     'Partly — you submit online and come to the desk to pay or collect the result.': 'Một phần — nộp hồ sơ trực tuyến, đến quầy để nộp phí hoặc nhận kết quả.',
     'Password': 'Mật khẩu',
     'Past the due date and still running.': 'Đã quá hạn mà chưa giải quyết xong.',
-    'Paused while waiting for the applicant — %(left)s left': 'Tạm dừng chờ người nộp — còn %(left)s',
-    'Paused while we wait for you': 'Tạm dừng trong thời gian chờ bạn bổ sung',
     'Pay %(amount)s at the one-stop desk of %(agency)s or on the national public service portal.': 'Nộp %(amount)s tại Bộ phận Một cửa của %(agency)s hoặc trên Cổng Dịch vụ công quốc gia.',
     'Payment recorded; the clock runs again.': 'Đã xác nhận nộp phí; thời hạn tiếp tục được tính.',
     'Payment requested': 'Yêu cầu nộp phí, lệ phí',
@@ -782,7 +779,7 @@ VI = {
     'The applicant brought the missing documents to the desk. The clock runs again.': 'Người nộp mang giấy tờ bổ sung đến quầy. Thời hạn tiếp tục được tính.',
     'The applicant has the result; the dossier is finished.': 'Người nộp đã nhận kết quả; hồ sơ kết thúc.',
     'The appointment was moved to %(at)s': 'Thời hạn trả kết quả được gia hạn đến %(at)s',
-    'The clock is paused until the applicant answers.': 'Thời hạn tạm dừng cho đến khi người nộp bổ sung.',
+    'The clock is paused until the applicant answers.': 'Thời hạn tạm dừng cho đến khi người nộp bổ sung giấy tờ hoặc nộp phí, lệ phí.',
     'The clock is paused until you send them. Everything you already sent is kept.': 'Thời hạn giải quyết tạm dừng cho đến khi bạn gửi bổ sung. Những giấy tờ đã nộp được giữ nguyên.',
     'The clock stops until the fees are paid.': 'Thời hạn tạm dừng cho đến khi nộp phí, lệ phí.',
     'The dossier gets its code and due date now; print the receipt (form 01) for the applicant.': 'Hồ sơ được cấp mã và ngày hẹn trả ngay; in Phiếu tiếp nhận và hẹn trả kết quả (mẫu 01) cho người nộp.',
@@ -876,6 +873,14 @@ VI = {
     'updated by': 'người cập nhật',
     'version %(n)s': 'phiên bản %(n)s',
     "— the agency's name —": '— theo tên cơ quan —',
+
+    # --- the walk-through's wording and page fixes
+    "Paused while you pay the fees": "Tạm dừng chờ bạn nộp phí, lệ phí",
+    "Paused while the applicant pays the fees": "Tạm dừng chờ người nộp thanh toán phí, lệ phí",
+    "Paused while you add documents": "Tạm dừng chờ bạn bổ sung giấy tờ",
+    "Paused while the applicant adds documents": "Tạm dừng chờ người nộp bổ sung giấy tờ",
+    "%(waiting)s — overdue by %(late)s": "%(waiting)s — đã quá hạn %(late)s",
+    "%(waiting)s — %(left)s left": "%(waiting)s — còn %(left)s",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

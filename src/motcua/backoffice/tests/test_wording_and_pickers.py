@@ -1,0 +1,50 @@
+"""The staff pages say what a waiting dossier waits for, the result upload says what it takes, and the
+forward form's agencies come in groups with a search box."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from motcua.dossiers import commands, services
+from motcua.dossiers.models import Dossier
+
+ID = "066195012345"
+
+
+def logged_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def in_processing(world: Any) -> Dossier:
+    dossier, _new = services.create_dossier(
+        actor=world.receiver,
+        procedure_code="1.000956",
+        channel="counter",
+        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=ID),
+    )
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
+    return dossier
+
+
+def test_a_dossier_waiting_for_fees_says_so_on_the_queue_and_the_dossier_page(world: Any) -> None:
+    fees, documents = in_processing(world), in_processing(world)
+    services.act(
+        actor=world.specialist, dossier_id=fees.pk, command=commands.RequestPayment(amount_vnd=50000)
+    )
+    services.act(
+        actor=world.specialist,
+        dossier_id=documents.pk,
+        command=commands.RequestSupplement(items=["Điều lệ công ty"], reason="Thiếu chữ ký."),
+    )
+    officer = logged_in(world.specialist)
+    page = officer.get(f"/can-bo/ho-so/{fees.pk}/").content.decode()
+    assert "Tạm dừng chờ người nộp thanh toán phí, lệ phí — còn" in page
+    queue = officer.get("/can-bo/?hang=waiting").content.decode()
+    assert "Tạm dừng chờ người nộp thanh toán phí, lệ phí — còn" in queue
+    assert "Tạm dừng chờ người nộp bổ sung giấy tờ — còn" in queue
+    # The queue's hint covers both waits, not only supplements.
+    assert "cho đến khi người nộp bổ sung giấy tờ hoặc nộp phí, lệ phí" in queue

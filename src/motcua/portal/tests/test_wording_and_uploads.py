@@ -1,0 +1,64 @@
+"""The citizen's pages say what is true: what a waiting dossier waits for, which code is which, and
+which files an upload takes, up to the limit the server enforces."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+from motcua.dossiers import commands, services
+from motcua.dossiers.models import Dossier
+
+ID = "066195012345"
+ACCEPT = 'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"'
+
+
+def logged_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def in_processing(world: Any) -> Dossier:
+    """The citizen's online dossier, received and handed to the department."""
+    dossier, _new = services.create_dossier(
+        actor=world.citizen,
+        procedure_code="1.000956",
+        channel="online",
+        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
+        documents=[
+            commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp"),
+            commands.DocumentIn(code="DL", name="Điều lệ công ty"),
+        ],
+    )
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Receive())
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_a_dossier_waiting_for_fees_says_so_not_supplement(world: Any) -> None:
+    dossier = in_processing(world)
+    services.act(
+        actor=world.specialist, dossier_id=dossier.pk, command=commands.RequestPayment(amount_vnd=50000)
+    )
+    page = logged_in(world.citizen).get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert "Tạm dừng chờ bạn nộp phí, lệ phí — còn" in page
+    assert "bổ sung" not in page.split('id="facts-title"')[1].split("</dl>")[0]
+
+
+def test_a_dossier_waiting_for_documents_says_so(world: Any) -> None:
+    dossier = in_processing(world)
+    services.act(
+        actor=world.specialist,
+        dossier_id=dossier.pk,
+        command=commands.RequestSupplement(items=["Điều lệ công ty"], reason="Thiếu chữ ký."),
+    )
+    page = logged_in(world.citizen).get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert "Tạm dừng chờ bạn bổ sung giấy tờ — còn" in page
+
+
+def _file_inputs(html: str) -> list[str]:
+    return re.findall(r'<input type="file"[^>]*>', html)

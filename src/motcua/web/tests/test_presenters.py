@@ -1,0 +1,49 @@
+"""What the shared presenters say, in the words a reader sees."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from motcua.calendar.selectors import get_calendar
+from motcua.dossiers.models import Dossier
+from motcua.web import presenters
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=TZ)  # an ordinary working Monday
+
+
+def waiting(status: str, *, left_hours: float) -> Dossier:
+    """A dossier paused on ``status`` with ``left_hours`` of working time left (negative: paused late)."""
+    due = MONDAY + timedelta(days=2)
+    return Dossier(
+        status=status,
+        due_at=due,
+        paused_at=MONDAY if left_hours >= 0 else due + timedelta(days=1),
+        remaining_seconds=int(left_hours * 3600),
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "for_citizen", "words"),
+    [
+        ("awaiting_supplement", True, "Tạm dừng chờ bạn bổ sung giấy tờ"),
+        ("awaiting_supplement", False, "Tạm dừng chờ người nộp bổ sung giấy tờ"),
+        ("awaiting_payment", True, "Tạm dừng chờ bạn nộp phí, lệ phí"),
+        ("awaiting_payment", False, "Tạm dừng chờ người nộp thanh toán phí, lệ phí"),
+    ],
+)
+def test_a_paused_clock_says_what_the_dossier_waits_for(
+    db: Any, status: str, for_citizen: bool, words: str
+) -> None:
+    calendar = get_calendar()
+    with translation.override("vi"):
+        on_time = presenters.clock(waiting(status, left_hours=10), calendar, MONDAY, for_citizen=for_citizen)
+        late = presenters.clock(waiting(status, left_hours=-3), calendar, MONDAY, for_citizen=for_citizen)
+    assert on_time.text == f"{words} — còn 1 ngày làm việc 2 giờ"
+    assert late.text == f"{words} — đã quá hạn 3 giờ"
+    assert (on_time.tone, late.tone) == ("warning", "danger")
