@@ -509,7 +509,6 @@ VI = {
     'Clear the search': 'Xóa tìm kiếm',
     'Clock': 'Thời hạn',
     'Closed — the clock no longer runs': 'Đã kết thúc — không còn tính thời hạn',
-    'Code': 'Mã hồ sơ',
     'Code, name or ID number': 'Mã hồ sơ, tên hoặc số định danh',
     'Collect it at %(agency)s with your receipt and your ID card.': 'Mời bạn nhận kết quả tại %(agency)s, mang theo phiếu hẹn và thẻ căn cước.',
     'Comment (optional)': 'Góp ý (không bắt buộc)',
@@ -881,6 +880,7 @@ VI = {
     "Paused while the applicant adds documents": "Tạm dừng chờ người nộp bổ sung giấy tờ",
     "%(waiting)s — overdue by %(late)s": "%(waiting)s — đã quá hạn %(late)s",
     "%(waiting)s — %(left)s left": "%(waiting)s — còn %(left)s",
+    "Procedure code": "Mã thủ tục",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

@@ -48,3 +48,9 @@ def test_a_dossier_waiting_for_fees_says_so_on_the_queue_and_the_dossier_page(wo
     assert "Tạm dừng chờ người nộp bổ sung giấy tờ — còn" in queue
     # The queue's hint covers both waits, not only supplements.
     assert "cho đến khi người nộp bổ sung giấy tờ hoặc nộp phí, lệ phí" in queue
+
+
+def test_the_dossier_page_names_the_procedure_code_as_such(world: Any) -> None:
+    dossier = in_processing(world)
+    page = logged_in(world.specialist).get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
+    assert "<span>Mã thủ tục 1.000956</span>" in page

@@ -62,3 +62,15 @@ def test_a_dossier_waiting_for_documents_says_so(world: Any) -> None:
 
 def _file_inputs(html: str) -> list[str]:
     return re.findall(r'<input type="file"[^>]*>', html)
+
+
+def test_the_procedure_page_calls_its_code_the_procedure_code(world: Any) -> None:
+    page = Client().get("/thu-tuc/1.000956/").content.decode()
+    assert "Mã thủ tục 1.000956" in page
+    assert "Mã hồ sơ" not in page
+
+
+def test_my_dossiers_call_the_dossier_code_the_dossier_code(world: Any) -> None:
+    dossier = in_processing(world)
+    page = logged_in(world.citizen).get("/ho-so/").content.decode()
+    assert f'Mã hồ sơ <strong class="mc-code">{dossier.code}</strong>' in page
