@@ -657,7 +657,6 @@ VI = {
     'Overdue': 'Quá hạn',
     'Overdue by %(late)s': 'Quá hạn %(late)s',
     'Overdue dossiers now': 'Hồ sơ đang quá hạn',
-    'PDF, JPEG or PNG, up to 20 MB.': 'Tệp PDF, JPEG hoặc PNG, tối đa 20 MB.',
     'Page %(n)s of %(total)s': 'Trang %(n)s / %(total)s',
     'Pages': 'Trang',
     'Paid at the desk. The clock runs again.': 'Đã nộp tại quầy. Thời hạn tiếp tục được tính.',
@@ -794,7 +793,6 @@ VI = {
     'The result was handed over. Thank you for your rating.': 'Đã trả kết quả. Cảm ơn bạn đã đánh giá.',
     'The result was handed over. The dossier is finished.': 'Đã trả kết quả. Hồ sơ hoàn thành.',
     'The result was handed over. Your rating helps the agency serve you better.': 'Đã trả kết quả. Đánh giá của bạn giúp cơ quan phục vụ tốt hơn.',
-    'The signed result as a PDF, if there is one.': 'Kết quả đã ký số dạng PDF, nếu có.',
     'There is no override on this date.': 'Ngày này không có điều chỉnh nào.',
     'These pages are for citizens. Staff work in the staff workspace.': 'Các trang này dành cho công dân. Cán bộ làm việc tại trang cán bộ.',
     'These pages are for civil servants. Citizens follow their dossiers under “My dossiers”.': 'Các trang này dành cho cán bộ, công chức. Công dân theo dõi hồ sơ tại mục “Hồ sơ của tôi”.',
@@ -881,6 +879,8 @@ VI = {
     "%(waiting)s — overdue by %(late)s": "%(waiting)s — đã quá hạn %(late)s",
     "%(waiting)s — %(left)s left": "%(waiting)s — còn %(left)s",
     "Procedure code": "Mã thủ tục",
+    "PDF, JPEG, PNG, DOCX or XLSX, up to %(mb)s MB.": "Tệp PDF, JPEG, PNG, DOCX hoặc XLSX, tối đa %(mb)s MB.",
+    "The signed result, if there is one.": "Kết quả đã ký số, nếu có.",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

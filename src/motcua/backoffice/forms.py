@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import CLOSING, Action
-from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices
+from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices, upload_field
 
 
 class ReceiveForm(StyledForm):
@@ -102,11 +102,14 @@ class ResolveForm(StyledForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    result_file = forms.FileField(
-        label=_("Electronic result (optional)"),
-        required=False,
-        help_text=_("The signed result as a PDF, if there is one."),
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Made here, not on the class, so that its help says the limit in force and the reader's language.
+        self.fields["result_file"] = upload_field(
+            _("Electronic result (optional)"), lead=_("The signed result, if there is one.")
+        )
+        self.style_fields()
 
 
 class ReturnResultForm(StyledForm):

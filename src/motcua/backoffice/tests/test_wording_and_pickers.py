@@ -3,8 +3,10 @@ forward form's agencies come in groups with a search box."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 from motcua.dossiers import commands, services
@@ -54,3 +56,12 @@ def test_the_dossier_page_names_the_procedure_code_as_such(world: Any) -> None:
     dossier = in_processing(world)
     page = logged_in(world.specialist).get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
     assert "<span>Mã thủ tục 1.000956</span>" in page
+
+
+def test_the_result_upload_says_what_it_takes(world: Any) -> None:
+    dossier = in_processing(world)
+    page = logged_in(world.specialist).get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
+    (tag,) = re.findall(r'<input type="file"[^>]*>', page)
+    assert 'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"' in tag
+    assert f'data-max-bytes="{settings.MOTCUA_MAX_UPLOAD_BYTES}"' in tag
+    assert "PDF, JPEG, PNG, DOCX hoặc XLSX, tối đa 20 MB" in page

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
+from motcua.portal.forms import DocumentsForm
+from motcua.web.forms import SupplementForm
 
 ID = "066195012345"
 ACCEPT = 'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"'
@@ -74,3 +77,47 @@ def test_my_dossiers_call_the_dossier_code_the_dossier_code(world: Any) -> None:
     dossier = in_processing(world)
     page = logged_in(world.citizen).get("/ho-so/").content.decode()
     assert f'Mã hồ sơ <strong class="mc-code">{dossier.code}</strong>' in page
+
+
+def _file_inputs(html: str) -> list[str]:
+    return re.findall(r'<input type="file"[^>]*>', html)
+
+
+def test_upload_fields_say_what_the_server_takes(world: Any) -> None:
+    limit = str(settings.MOTCUA_MAX_UPLOAD_BYTES)
+    page = logged_in(world.citizen).get("/thu-tuc/1.000956/nop-truc-tuyen/").content.decode()
+    inputs = _file_inputs(page)
+    assert len(inputs) == 2
+    for tag in inputs:
+        assert ACCEPT in tag and f'data-max-bytes="{limit}"' in tag
+        assert 'data-too-large="Tệp lớn hơn 20 MB."' in tag
+    assert page.count("Tệp PDF, JPEG, PNG, DOCX hoặc XLSX, tối đa 20 MB.") == 2
+    assert "PDF, JPEG hoặc PNG" not in page
+
+
+def test_the_limit_in_the_help_comes_from_the_settings(settings: Any) -> None:
+    settings.MOTCUA_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+    class Doc:
+        code, name = "GDN", "Giấy đề nghị"
+
+    for form, name in (
+        (DocumentsForm(documents=[Doc()], kept={}), "doc_0"),
+        (SupplementForm(items=[("GDN", "Giấy đề nghị")]), "item_0"),
+    ):
+        field = form.fields[name]
+        assert field.widget.attrs["data-max-bytes"] == str(5 * 1024 * 1024)
+        assert "5 MB" in str(field.help_text)
+
+
+def test_the_supplement_page_says_what_the_server_takes(world: Any) -> None:
+    dossier = in_processing(world)
+    services.act(
+        actor=world.specialist,
+        dossier_id=dossier.pk,
+        command=commands.RequestSupplement(items=["Điều lệ công ty"], reason="Thiếu chữ ký."),
+    )
+    page = logged_in(world.citizen).get(f"/ho-so/{dossier.pk}/bo-sung/").content.decode()
+    (tag,) = _file_inputs(page)
+    assert ACCEPT in tag and f'data-max-bytes="{settings.MOTCUA_MAX_UPLOAD_BYTES}"' in tag
+    assert "Tệp PDF, JPEG, PNG, DOCX hoặc XLSX, tối đa 20 MB." in page
