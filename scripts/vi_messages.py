@@ -743,7 +743,6 @@ VI = {
     'Send the documents': 'Gửi giấy tờ bổ sung',
     'Sent %(at)s': 'Gửi lúc %(at)s',
     'Sent in the request body, so ID numbers stay out of addresses and logs. You only find dossiers you may see.': 'Nội dung tìm kiếm được gửi trong thân yêu cầu, số định danh không xuất hiện trên địa chỉ trang hay nhật ký. Bạn chỉ thấy hồ sơ mình được phép xem.',
-    'Service index (100 points)': 'Chỉ số phục vụ (thang 100 điểm)',
     'Set when the dossier is received': 'Được xác định khi hồ sơ được tiếp nhận',
     'Share of the points available': 'Tỷ lệ điểm đạt được',
     'Show': 'Xem',
@@ -881,6 +880,16 @@ VI = {
     "Procedure code": "Mã thủ tục",
     "PDF, JPEG, PNG, DOCX or XLSX, up to %(mb)s MB.": "Tệp PDF, JPEG, PNG, DOCX hoặc XLSX, tối đa %(mb)s MB.",
     "The signed result, if there is one.": "Kết quả đã ký số, nếu có.",
+    "Service index": "Chỉ số phục vụ",
+    "points out of %(most)s": "điểm trên thang %(most)s",
+    "points out of the %(available)s that can be scored (out of %(most)s; %(missing)s points have no data source yet)": "điểm trên %(available)s điểm tính được (thang %(most)s; %(missing)s điểm chưa có nguồn dữ liệu)",
+    "No total and no band until every indicator has a data source: see the indicators below.": "Chưa có tổng điểm và xếp loại cho đến khi mọi chỉ số đều có nguồn dữ liệu: xem bảng các chỉ số bên dưới.",
+    "out of %(most)s": "thang %(most)s",
+    "What the colours mean": "Chú giải màu",
+    "Points of a group whose indicators all have data": "Điểm của nhóm có đủ số liệu",
+    "Points that can be scored, in a group where some indicators have no data source yet": "Điểm tính được của nhóm còn chỉ số chưa có nguồn dữ liệu",
+    "Most points the group can earn": "Điểm tối đa của nhóm",
+    "Points that can be scored": "Điểm tính được",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

@@ -44,16 +44,21 @@ def _choices(user: Any) -> list[Agency]:
     return list(qs)
 
 
+def _points(group: engine.GroupScore) -> tuple[Decimal, Decimal]:
+    """(points scored, points that can be scored) of a group: over its indicators that have data,
+    each capped at the group's maximum."""
+    scored = [i for i in group.indicators if i.score is not None]
+    return (
+        min(group.max_points, sum((i.score or Decimal(0) for i in scored), Decimal(0))),
+        min(group.max_points, sum((i.max_points for i in scored), Decimal(0))),
+    )
+
+
 def _unit_row(unit: selectors.UnitIndex) -> dict[str, Any]:
     result = unit.result
-    available = sum(
-        (
-            min(g.max_points, sum((i.max_points for i in g.indicators if i.score is not None), Decimal(0)))
-            for g in result.groups
-        ),
-        Decimal(0),
-    )
     partial = engine.partial_total(result)
+    available = sum((_points(g)[1] for g in result.groups), Decimal(0))
+    most = sum((g.max_points for g in result.groups), Decimal(0))
     return {
         "agency": unit.agency,
         "received": unit.received,
@@ -61,9 +66,29 @@ def _unit_row(unit: selectors.UnitIndex) -> dict[str, Any]:
         "band": result.band,
         "partial": partial,
         "available": available,
+        "max": most,
+        "missing": most - available,  # points whose indicators have no data source yet
         "share": (partial / available * 100) if available else None,
         "groups": {g.code: g.score for g in result.groups},
     }
+
+
+def _groups(result: engine.IndexResult) -> list[dict[str, Any]]:
+    """Each group's points for the score card and the chart: its score, or (when some of its
+    indicators have no data source) the points of those that have, over the points they can earn."""
+    out = []
+    for g in result.groups:
+        partial, available = _points(g)
+        out.append(
+            {
+                "name": g.name,
+                "score": g.score,
+                "max": g.max_points,
+                "partial": partial,
+                "available": available,
+            }
+        )
+    return out
 
 
 @login_required
@@ -91,15 +116,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     overdue = selectors.overdue_list(asked.agency, limit=OVERDUE_LIMIT)
     params = {"agency": asked.agency.code, "from": asked.start.isoformat(), "to": asked.end.isoformat()}
     payload = index_payload(whole, asked.start, asked.end)
+    groups = _groups(whole.result)
     chart = {
         "groups": [
             {
                 "name": g["name"],
-                "score": g["score"],
-                "max": g["max_points"],
-                "partial": sum(i["score"] or 0 for i in g["indicators"]),
+                "score": None if g["score"] is None else float(g["score"]),
+                "partial": float(g["partial"]),
+                "max": float(g["max"]),
             }
-            for g in payload["groups"]
+            for g in groups
         ],
         "months": [
             {
@@ -124,6 +150,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "agencies": _choices(user),
             "index": payload,
             "whole": _unit_row(whole),
+            "groups": groups,
             "departments": departments,
             "communes": communes,
             "idle": idle,

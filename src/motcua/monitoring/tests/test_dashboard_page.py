@@ -1,0 +1,60 @@
+"""The dashboard says what its headline figure is, explains its chart's colours, says who holds each
+overdue dossier and how late it is, and groups its agency picker."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from motcua.dossiers import commands, services
+from motcua.dossiers.models import Dossier
+
+ID = "066195012345"
+
+
+def logged_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def overdue(world: Any, *, step: str | None = None) -> Dossier:
+    """A dossier at the department, a week past its due date."""
+    dossier, _new = services.create_dossier(
+        actor=world.receiver,
+        procedure_code="1.000956",
+        channel="counter",
+        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=ID),
+    )
+    services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward(step=step))
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() - timedelta(days=7))
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_the_headline_says_it_is_a_partial_score_over_the_points_that_can_be_scored(world: Any) -> None:
+    html = logged_in(world.supervisor).get("/dieu-hanh/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    found = re.search(
+        r"([\d.]+,\d\d) điểm trên (\d+) điểm tính được \(thang 100; (\d+) điểm chưa có nguồn dữ liệu\)", text
+    )
+    assert found, text[:2000]
+    assert int(found.group(2)) + int(found.group(3)) == 100
+    assert Decimal(found.group(1).replace(".", "").replace(",", ".")) <= int(found.group(2))
+
+
+def test_the_chart_of_groups_has_a_legend_for_each_colour(world: Any) -> None:
+    html = logged_in(world.supervisor).get("/dieu-hanh/").content.decode()
+    legend = re.search(r'<ul class="mn-legend"[^>]*>(.*?)</ul>', html, re.S)
+    assert legend
+    keys = re.findall(r'<li><span class="mn-key mn-key-(\w+)"[^>]*></span>\s*([^<]+)</li>', legend.group(1))
+    assert [(k, t.strip()) for k, t in keys] == [
+        ("score", "Điểm của nhóm có đủ số liệu"),
+        ("partial", "Điểm tính được của nhóm còn chỉ số chưa có nguồn dữ liệu"),
+        ("max", "Điểm tối đa của nhóm"),
+    ]
