@@ -20,6 +20,19 @@ PHONE_390 = {"width": 390, "height": 844}
 FIRST_SCREEN = 800
 
 
+def test_the_phone_sees_the_submit_button_near_the_top(browser: Any, live_server: Any, world: Any) -> None:
+    phone = Session(browser, live_server.url, viewport=PHONE_390)
+    phone.page.goto("/thu-tuc/1.000956/")
+    button = phone.page.get_by_role("link", name="Nộp hồ sơ trực tuyến")
+    box = button.bounding_box()
+    assert box is not None and box["y"] < FIRST_SCREEN, box
+    # The whole sheet is still there, below it.
+    expect(phone.page.get_by_role("heading", name="Thành phần hồ sơ")).to_be_visible()
+    assert phone.fits()
+    phone.shot("40-procedure-phone-390")
+    phone.close()
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_sent(
     browser: Any, live_server: Any, world: Any, tmp_path: Path
 ) -> None:
