@@ -890,6 +890,7 @@ VI = {
     "Points that can be scored, in a group where some indicators have no data source yet": "Điểm tính được của nhóm còn chỉ số chưa có nguồn dữ liệu",
     "Most points the group can earn": "Điểm tối đa của nhóm",
     "Points that can be scored": "Điểm tính được",
+    "Late by (working time)": "Quá hạn (thời gian làm việc)",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

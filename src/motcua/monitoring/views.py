@@ -21,11 +21,14 @@ from django.utils import timezone
 
 from motcua.accounts.permissions import is_admin
 from motcua.agencies.models import Agency, AgencyKind
+from motcua.calendar.selectors import get_calendar
 from motcua.core.errors import Forbidden, InvalidInput
+from motcua.dossiers.models import Dossier
 from motcua.monitoring import index as engine
 from motcua.monitoring import query, selectors
 from motcua.monitoring.api import index_payload
 from motcua.monitoring.rollup import counted_until
+from motcua.web import presenters
 
 OVERDUE_LIMIT = 50
 
@@ -91,6 +94,22 @@ def _groups(result: engine.IndexResult) -> list[dict[str, Any]]:
     return out
 
 
+def _overdue_rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
+    """Each overdue dossier with how late it is in working time (to where its clock stopped, if it
+    is waiting for the applicant) and what it waits for."""
+    calendar = get_calendar()
+    now = timezone.now()
+    return [
+        {
+            "dossier": d,
+            "url": _dossier_url(d.pk),
+            "late": presenters.working_duration(presenters.overdue_by(d, calendar, now), calendar.day_length),
+            "waiting": presenters.waiting_for(d.status, for_citizen=False) if d.paused_at else "",
+        }
+        for d in dossiers
+    ]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -113,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows.sort(key=lambda r: (-(r["share"] or Decimal(-1)), r["agency"].code))
     departments = [r for r in rows if r["agency"].kind != AgencyKind.COMMUNE]
     communes = [r for r in rows if r["agency"].kind == AgencyKind.COMMUNE]
-    overdue = selectors.overdue_list(asked.agency, limit=OVERDUE_LIMIT)
+    overdue = _overdue_rows(selectors.overdue_list(asked.agency, limit=OVERDUE_LIMIT))
     params = {"agency": asked.agency.code, "from": asked.start.isoformat(), "to": asked.end.isoformat()}
     payload = index_payload(whole, asked.start, asked.end)
     groups = _groups(whole.result)
@@ -155,7 +174,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "communes": communes,
             "idle": idle,
             "months": months,
-            "overdue": [(d, _dossier_url(d.pk)) for d in overdue],
+            "overdue": overdue,
             "overdue_limit": OVERDUE_LIMIT,
             "chart": chart,
             "export_xlsx": "/api/v1/reports/dossiers?"

@@ -140,6 +140,15 @@ def clock(
     return Clock("running", due, _("%(left)s left") % {"left": working_duration(left, day)}, "info")
 
 
+def overdue_by(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> timedelta:
+    """Working time past the due date: until now, or until the clock stopped if it is paused; zero
+    when the dossier is not late."""
+    if dossier.due_at is None:
+        return timedelta()
+    late = calendar.working_time_between(dossier.due_at, dossier.paused_at or now)
+    return max(late, timedelta())
+
+
 # --- who may do what ------------------------------------------------------------------------------------
 
 

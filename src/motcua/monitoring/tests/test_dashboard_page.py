@@ -8,9 +8,12 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from motcua.calendar.selectors import get_calendar
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
 
@@ -58,3 +61,40 @@ def test_the_chart_of_groups_has_a_legend_for_each_colour(world: Any) -> None:
         ("partial", "Điểm tính được của nhóm còn chỉ số chưa có nguồn dữ liệu"),
         ("max", "Điểm tối đa của nhóm"),
     ]
+
+
+def test_the_overdue_list_says_who_holds_each_dossier_and_how_late_it_is(world: Any) -> None:
+    running = overdue(world, step="Thẩm định hồ sơ")
+    paused = overdue(world)
+    services.act(
+        actor=world.specialist, dossier_id=paused.pk, command=commands.RequestPayment(amount_vnd=50000)
+    )
+    paused.refresh_from_db()
+    html = logged_in(world.supervisor).get("/dieu-hanh/").content.decode()
+    table = html.split('id="overdue-title"')[1].split("</table>")[0]
+    assert "Đang ở" in table and "Quá hạn" in table and "Mã hồ sơ" in table
+    calendar = get_calendar()
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    assert len(rows) == 2
+    by_code = {re.search(r">([^<]+)</a>", r).group(1): r for r in rows}  # type: ignore[union-attr]
+    row = by_code[running.code]
+    assert "Sở Tài chính tỉnh Đắk Lắk" in row and "Thẩm định hồ sơ" in row
+    assert calendar.working_time_between(running.due_at, timezone.now()) >= calendar.day_length
+    assert re.search(r"\d+ ngày làm việc", row)
+    row = by_code[paused.code]
+    assert "Tạm dừng chờ người nộp thanh toán phí, lệ phí" in row
+    assert re.search(r"\d+ ngày làm việc", row)
+
+
+def test_the_overdue_list_costs_the_same_queries_for_few_rows_or_many(world: Any) -> None:
+    overdue(world, step="Thẩm định hồ sơ")
+    supervisor = logged_in(world.supervisor)
+    supervisor.get("/dieu-hanh/")  # warm the per-process calendar
+    with CaptureQueriesContext(connection) as one:
+        supervisor.get("/dieu-hanh/")
+    overdue(world, step="Phê duyệt")
+    overdue(world)
+    with CaptureQueriesContext(connection) as three:
+        html = supervisor.get("/dieu-hanh/").content.decode()
+    assert html.split('id="overdue-title"')[1].count("<tr>") == 4  # the head and three rows
+    assert len(three) == len(one), [q["sql"] for q in three.captured_queries]

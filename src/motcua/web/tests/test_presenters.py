@@ -47,3 +47,13 @@ def test_a_paused_clock_says_what_the_dossier_waits_for(
     assert on_time.text == f"{words} — còn 1 ngày làm việc 2 giờ"
     assert late.text == f"{words} — đã quá hạn 3 giờ"
     assert (on_time.tone, late.tone) == ("warning", "danger")
+
+
+def test_overdue_by_counts_working_time_to_now_or_to_where_the_clock_stopped(db: Any) -> None:
+    calendar = get_calendar()
+    due = MONDAY
+    running = Dossier(status="processing", due_at=due)
+    assert presenters.overdue_by(running, calendar, due + timedelta(days=1)) == calendar.day_length
+    assert presenters.overdue_by(running, calendar, due - timedelta(hours=1)) == timedelta()
+    paused = Dossier(status="awaiting_payment", due_at=due, paused_at=due + timedelta(hours=2))
+    assert presenters.overdue_by(paused, calendar, due + timedelta(days=30)) == timedelta(hours=2)
