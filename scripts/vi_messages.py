@@ -891,6 +891,12 @@ VI = {
     "Most points the group can earn": "Điểm tối đa của nhóm",
     "Points that can be scored": "Điểm tính được",
     "Late by (working time)": "Quá hạn (thời gian làm việc)",
+    "The province's own bodies and centres": "Cơ quan, trung tâm cấp tỉnh",
+    "Other agencies": "Cơ quan, đơn vị khác",
+    "Find an agency": "Tìm cơ quan",
+    "Type part of the name, with or without accents": "Gõ một phần tên, có dấu hay không dấu đều được",
+    "Matching agencies: {n}": "Số cơ quan phù hợp: {n}",
+    "No agency matches.": "Không có cơ quan nào phù hợp.",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import CLOSING, Action
+from motcua.web import pickers
 from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices, upload_field
 
 
@@ -62,7 +63,8 @@ class ForwardForm(StyledForm):
             default = _("%(agency)s (the resolving agency)") % {"agency": dossier.resolving_agency.name}
         else:
             default = _("Stay at %(agency)s (next step)") % {"agency": dossier.current_agency.name}
-        set_choices(self, "agency_code", [("", default), *((a.code, a.name) for a in agencies)])
+        set_choices(self, "agency_code", [("", default), *pickers.agency_choices(agencies)])
+        self.fields["agency_code"].widget.attrs.update(pickers.search_attrs())
         steps = [s.name for s in dossier.procedure_version.steps.all()]
         set_choices(self, "step", [("", _("— the agency's name —")), *((s, s) for s in steps)])
 

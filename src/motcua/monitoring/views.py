@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +29,7 @@ from motcua.monitoring import index as engine
 from motcua.monitoring import query, selectors
 from motcua.monitoring.api import index_payload
 from motcua.monitoring.rollup import counted_until
-from motcua.web import presenters
+from motcua.web import pickers, presenters
 
 OVERDUE_LIMIT = 50
 
@@ -45,6 +46,13 @@ def _choices(user: Any) -> list[Agency]:
     if not is_admin(user):
         qs = qs.filter(path__startswith=user.agency.path)
     return list(qs)
+
+
+def _agency_select(user: Any, chosen: Agency) -> str:
+    """The agency filter: grouped, with the search box of static/motcua/forms.js."""
+    attrs = {"id": "agency", "class": "form-select form-select-sm", **pickers.search_attrs()}
+    widget = forms.Select(attrs=attrs, choices=pickers.agency_choices(_choices(user)))
+    return widget.render("agency", chosen.code)
 
 
 def _points(group: engine.GroupScore) -> tuple[Decimal, Decimal]:
@@ -166,7 +174,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": asked,
             "counted_until": counted_until(),
             "error": error,
-            "agencies": _choices(user),
+            "agency_select": _agency_select(user, asked.agency),
             "index": payload,
             "whole": _unit_row(whole),
             "groups": groups,

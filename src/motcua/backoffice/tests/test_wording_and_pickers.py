@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.test import Client
 
+from motcua.agencies.services import create_agency
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
 
@@ -65,3 +66,33 @@ def test_the_result_upload_says_what_it_takes(world: Any) -> None:
     assert 'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"' in tag
     assert f'data-max-bytes="{settings.MOTCUA_MAX_UPLOAD_BYTES}"' in tag
     assert "PDF, JPEG, PNG, DOCX hoặc XLSX, tối đa 20 MB" in page
+
+
+def test_the_forward_form_groups_the_agencies_and_offers_a_search(world: Any) -> None:
+    create_agency(code="H15.39", name="Công an tỉnh Đắk Lắk", kind="other", parent_code="H15")
+    dossier, _new = services.create_dossier(
+        actor=world.receiver,
+        procedure_code="1.000956",
+        channel="counter",
+        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=ID),
+    )
+    page = logged_in(world.receiver).get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
+    select = re.search(r'<select name="forward-agency_code".*?</select>', page, re.S)
+    assert select
+    html = select.group(0)
+    assert re.findall(r'<optgroup label="([^"]+)">', html) == [
+        "Cơ quan, trung tâm cấp tỉnh",
+        "Sở, ban, ngành",
+        "Xã, phường",
+        "Cơ quan, đơn vị khác",
+    ]
+    assert 'data-search="Tìm cơ quan"' in html
+    # The default (the resolving agency) stays first, outside the groups.
+    assert html.index('<option value=""') < html.index("<optgroup")
+    # Forwarding still works with a grouped choice.
+    response = logged_in(world.receiver).post(
+        f"/can-bo/ho-so/{dossier.pk}/xu-ly/forward/", {"forward-agency_code": "H15.105", "forward-step": ""}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.current_agency.code == "H15.105"

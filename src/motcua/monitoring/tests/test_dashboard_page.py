@@ -98,3 +98,16 @@ def test_the_overdue_list_costs_the_same_queries_for_few_rows_or_many(world: Any
         html = supervisor.get("/dieu-hanh/").content.decode()
     assert html.split('id="overdue-title"')[1].count("<tr>") == 4  # the head and three rows
     assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
+
+
+def test_the_agency_picker_is_grouped_and_searchable(world: Any) -> None:
+    html = logged_in(world.supervisor).get("/dieu-hanh/").content.decode()
+    select = re.search(r'<select name="agency".*?</select>', html, re.S)
+    assert select
+    assert 'data-search="Tìm cơ quan"' in select.group(0)
+    assert re.findall(r'<optgroup label="([^"]+)">', select.group(0)) == [
+        "Cơ quan, trung tâm cấp tỉnh",
+        "Sở, ban, ngành",
+        "Xã, phường",
+    ]
+    assert re.search(r'<option value="H15" selected>Ủy ban nhân dân tỉnh Đắk Lắk</option>', select.group(0))

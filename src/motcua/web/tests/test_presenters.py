@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
+from motcua.agencies.models import Agency
+from motcua.agencies.services import create_agency
 from motcua.calendar.selectors import get_calendar
 from motcua.dossiers.models import Dossier
-from motcua.web import presenters
+from motcua.web import pickers, presenters
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=TZ)  # an ordinary working Monday
@@ -57,3 +59,31 @@ def test_overdue_by_counts_working_time_to_now_or_to_where_the_clock_stopped(db:
     assert presenters.overdue_by(running, calendar, due - timedelta(hours=1)) == timedelta()
     paused = Dossier(status="awaiting_payment", due_at=due, paused_at=due + timedelta(hours=2))
     assert presenters.overdue_by(paused, calendar, due + timedelta(days=30)) == timedelta(hours=2)
+
+
+def test_agencies_are_grouped_as_a_person_looks_for_them(world: Any) -> None:
+    create_agency(code="H15.39", name="Công an tỉnh Đắk Lắk", kind="other", parent_code="H15")
+    with translation.override("vi"):
+        groups = pickers.agency_choices(Agency.objects.order_by("path"))
+    assert [(label, [name for _code, name in options]) for label, options in groups] == [
+        (
+            "Cơ quan, trung tâm cấp tỉnh",
+            ["Ủy ban nhân dân tỉnh Đắk Lắk", "Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk"],
+        ),
+        ("Sở, ban, ngành", ["Sở Xây dựng tỉnh Đắk Lắk", "Sở Tài chính tỉnh Đắk Lắk"]),  # by code
+        (
+            "Xã, phường",
+            [
+                "Ủy ban nhân dân phường Buôn Ma Thuột",
+                "Trung tâm Phục vụ hành chính công phường Buôn Ma Thuột",
+                "Ủy ban nhân dân xã Hòa Phú",
+            ],
+        ),
+        ("Cơ quan, đơn vị khác", ["Công an tỉnh Đắk Lắk"]),
+    ]
+    assert groups[1][1][0] == ("H15.16", "Sở Xây dựng tỉnh Đắk Lắk")
+
+
+def test_a_group_with_no_agency_is_left_out(world: Any) -> None:
+    groups = pickers.agency_choices(Agency.objects.filter(kind="commune").order_by("path"))
+    assert len(groups) == 1
