@@ -894,7 +894,7 @@ VI = {
     "The province's own bodies and centres": "Cơ quan, trung tâm cấp tỉnh",
     "Other agencies": "Cơ quan, đơn vị khác",
     "Find an agency": "Tìm cơ quan",
-    "Type part of the name, with or without accents": "Gõ một phần tên, có dấu hay không dấu đều được",
+    "Type a name; accents are optional": "Gõ tên cơ quan, không cần dấu",
     "Matching agencies: {n}": "Số cơ quan phù hợp: {n}",
     "No agency matches.": "Không có cơ quan nào phù hợp.",
 }

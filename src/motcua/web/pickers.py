@@ -47,7 +47,7 @@ def search_attrs() -> dict[str, str]:
     """The data attributes that give a select its search box, in the reader's language."""
     return {
         "data-search": _("Find an agency"),
-        "data-search-hint": _("Type part of the name, with or without accents"),
+        "data-search-hint": _("Type a name; accents are optional"),
         "data-search-count": _("Matching agencies: {n}"),
         "data-search-none": _("No agency matches."),
     }
