@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import CLOSING, Action
-from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices
+from motcua.web import pickers
+from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices, upload_field
 
 
 class ReceiveForm(StyledForm):
@@ -62,7 +63,8 @@ class ForwardForm(StyledForm):
             default = _("%(agency)s (the resolving agency)") % {"agency": dossier.resolving_agency.name}
         else:
             default = _("Stay at %(agency)s (next step)") % {"agency": dossier.current_agency.name}
-        set_choices(self, "agency_code", [("", default), *((a.code, a.name) for a in agencies)])
+        set_choices(self, "agency_code", [("", default), *pickers.agency_choices(agencies)])
+        self.fields["agency_code"].widget.attrs.update(pickers.search_attrs())
         steps = [s.name for s in dossier.procedure_version.steps.all()]
         set_choices(self, "step", [("", _("— the agency's name —")), *((s, s) for s in steps)])
 
@@ -102,11 +104,14 @@ class ResolveForm(StyledForm):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    result_file = forms.FileField(
-        label=_("Electronic result (optional)"),
-        required=False,
-        help_text=_("The signed result as a PDF, if there is one."),
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Made here, not on the class, so that its help says the limit in force and the reader's language.
+        self.fields["result_file"] = upload_field(
+            _("Electronic result (optional)"), lead=_("The signed result, if there is one.")
+        )
+        self.style_fields()
 
 
 class ReturnResultForm(StyledForm):

@@ -141,4 +141,4 @@ def control_sheet(dossier: Dossier) -> QuerySet[ControlSheetEntry]:
 
 
 def agencies_for_forwarding() -> QuerySet[Agency]:
-    return Agency.objects.filter(valid_to__isnull=True).order_by("path").only("code", "name", "path")
+    return Agency.objects.filter(valid_to__isnull=True).order_by("path").only("code", "name", "kind", "path")

@@ -439,6 +439,6 @@ def overdue_list(agency: Agency, *, limit: int, now: datetime | None = None) -> 
     now = now or timezone.now()
     return list(
         Dossier.objects.filter(overdue_q(now), resolving_agency_id__in=scope(agency))
-        .select_related("procedure_version", "resolving_agency", "current_agency")
+        .select_related("procedure_version", "resolving_agency", "current_agency", "current_step")
         .order_by("due_at")[:limit]
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +22,14 @@ from django.utils import timezone
 
 from motcua.accounts.permissions import is_admin
 from motcua.agencies.models import Agency, AgencyKind
+from motcua.calendar.selectors import get_calendar
 from motcua.core.errors import Forbidden, InvalidInput
+from motcua.dossiers.models import Dossier
 from motcua.monitoring import index as engine
 from motcua.monitoring import query, selectors
 from motcua.monitoring.api import index_payload
 from motcua.monitoring.rollup import counted_until
+from motcua.web import pickers, presenters
 
 OVERDUE_LIMIT = 50
 
@@ -44,16 +48,28 @@ def _choices(user: Any) -> list[Agency]:
     return list(qs)
 
 
+def _agency_select(user: Any, chosen: Agency) -> str:
+    """The agency filter: grouped, with the search box of static/motcua/forms.js."""
+    attrs = {"id": "agency", "class": "form-select form-select-sm", **pickers.search_attrs()}
+    widget = forms.Select(attrs=attrs, choices=pickers.agency_choices(_choices(user)))
+    return widget.render("agency", chosen.code)
+
+
+def _points(group: engine.GroupScore) -> tuple[Decimal, Decimal]:
+    """(points scored, points that can be scored) of a group: over its indicators that have data,
+    each capped at the group's maximum."""
+    scored = [i for i in group.indicators if i.score is not None]
+    return (
+        min(group.max_points, sum((i.score or Decimal(0) for i in scored), Decimal(0))),
+        min(group.max_points, sum((i.max_points for i in scored), Decimal(0))),
+    )
+
+
 def _unit_row(unit: selectors.UnitIndex) -> dict[str, Any]:
     result = unit.result
-    available = sum(
-        (
-            min(g.max_points, sum((i.max_points for i in g.indicators if i.score is not None), Decimal(0)))
-            for g in result.groups
-        ),
-        Decimal(0),
-    )
     partial = engine.partial_total(result)
+    available = sum((_points(g)[1] for g in result.groups), Decimal(0))
+    most = sum((g.max_points for g in result.groups), Decimal(0))
     return {
         "agency": unit.agency,
         "received": unit.received,
@@ -61,9 +77,45 @@ def _unit_row(unit: selectors.UnitIndex) -> dict[str, Any]:
         "band": result.band,
         "partial": partial,
         "available": available,
+        "max": most,
+        "missing": most - available,  # points whose indicators have no data source yet
         "share": (partial / available * 100) if available else None,
         "groups": {g.code: g.score for g in result.groups},
     }
+
+
+def _groups(result: engine.IndexResult) -> list[dict[str, Any]]:
+    """Each group's points for the score card and the chart: its score, or (when some of its
+    indicators have no data source) the points of those that have, over the points they can earn."""
+    out = []
+    for g in result.groups:
+        partial, available = _points(g)
+        out.append(
+            {
+                "name": g.name,
+                "score": g.score,
+                "max": g.max_points,
+                "partial": partial,
+                "available": available,
+            }
+        )
+    return out
+
+
+def _overdue_rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
+    """Each overdue dossier with how late it is in working time (to where its clock stopped, if it
+    is waiting for the applicant) and what it waits for."""
+    calendar = get_calendar()
+    now = timezone.now()
+    return [
+        {
+            "dossier": d,
+            "url": _dossier_url(d.pk),
+            "late": presenters.working_duration(presenters.overdue_by(d, calendar, now), calendar.day_length),
+            "waiting": presenters.waiting_for(d.status, for_citizen=False) if d.paused_at else "",
+        }
+        for d in dossiers
+    ]
 
 
 @login_required
@@ -88,18 +140,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows.sort(key=lambda r: (-(r["share"] or Decimal(-1)), r["agency"].code))
     departments = [r for r in rows if r["agency"].kind != AgencyKind.COMMUNE]
     communes = [r for r in rows if r["agency"].kind == AgencyKind.COMMUNE]
-    overdue = selectors.overdue_list(asked.agency, limit=OVERDUE_LIMIT)
+    overdue = _overdue_rows(selectors.overdue_list(asked.agency, limit=OVERDUE_LIMIT))
     params = {"agency": asked.agency.code, "from": asked.start.isoformat(), "to": asked.end.isoformat()}
     payload = index_payload(whole, asked.start, asked.end)
+    groups = _groups(whole.result)
     chart = {
         "groups": [
             {
                 "name": g["name"],
-                "score": g["score"],
-                "max": g["max_points"],
-                "partial": sum(i["score"] or 0 for i in g["indicators"]),
+                "score": None if g["score"] is None else float(g["score"]),
+                "partial": float(g["partial"]),
+                "max": float(g["max"]),
             }
-            for g in payload["groups"]
+            for g in groups
         ],
         "months": [
             {
@@ -121,14 +174,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": asked,
             "counted_until": counted_until(),
             "error": error,
-            "agencies": _choices(user),
+            "agency_select": _agency_select(user, asked.agency),
             "index": payload,
             "whole": _unit_row(whole),
+            "groups": groups,
             "departments": departments,
             "communes": communes,
             "idle": idle,
             "months": months,
-            "overdue": [(d, _dossier_url(d.pk)) for d in overdue],
+            "overdue": overdue,
             "overdue_limit": OVERDUE_LIMIT,
             "chart": chart,
             "export_xlsx": "/api/v1/reports/dossiers?"

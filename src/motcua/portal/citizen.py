@@ -221,7 +221,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "d": dossier,
         "steps": presenters.timeline(dossier, events, names, for_citizen=True),
         "next": next_step(dossier, rated=rated),
-        "clock": presenters.clock(dossier, get_calendar()),
+        "clock": presenters.clock(dossier, get_calendar(), for_citizen=True),
         "pending": presenters.open_supplement(dossier),
         "withdraw_form": ReasonForm(auto_id="withdraw_%s") if Action.WITHDRAW in allowed else None,
         "rating_form": None,

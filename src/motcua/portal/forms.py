@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
-from motcua.web.forms import StyledForm, set_choices
+from motcua.web.forms import StyledForm, set_choices, upload_field
 
 
 class DocumentsForm(StyledForm):
@@ -21,19 +21,12 @@ class DocumentsForm(StyledForm):
         self.kept = kept
         for i, doc in enumerate(documents):
             keeping = kept.get(doc.code)
-            help_text: Any
-            if keeping:
-                help_text = _("Already attached: %(name)s. Choose a file only to replace it.") % {
-                    "name": keeping
-                }
-            else:
-                help_text = _("PDF, JPEG or PNG, up to 20 MB.")
-            self.fields[f"doc_{i}"] = forms.FileField(
-                label=doc.name,
-                required=False,
-                help_text=help_text,
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+            lead = (
+                _("Already attached: %(name)s. Choose a file only to replace it.") % {"name": keeping}
+                if keeping
+                else ""
             )
+            self.fields[f"doc_{i}"] = upload_field(doc.name, lead=lead)
         self.style_fields()
 
     def rows(self) -> list[tuple[Any, Any]]:

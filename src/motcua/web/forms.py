@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +156,31 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+# What the files service takes (files/sniff.py reads the bytes; a JPEG may also end in .jpeg).
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+
+
+def upload_field(label: Any, *, lead: Any = "", required: bool = False) -> forms.FileField:
+    """A file input that says which files are taken, up to the limit in the settings, and carries the
+    limit and the server's own message for static/motcua/forms.js, which refuses a larger file before
+    it is sent (the files service checks again). ``lead`` is a sentence put before that help."""
+    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
+    mb = limit // (1024 * 1024)
+    kinds = _("PDF, JPEG, PNG, DOCX or XLSX, up to %(mb)s MB.") % {"mb": mb}
+    return forms.FileField(
+        label=label,
+        required=required,
+        help_text=f"{lead} {kinds}" if lead else kinds,
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ACCEPT,
+                "data-max-bytes": str(limit),
+                "data-too-large": _("The file is larger than %(mb)s MB.") % {"mb": mb},
+            }
+        ),
+    )
+
+
 class SupplementForm(StyledForm):
     """One upload per item asked for; nothing else."""
 
@@ -165,12 +191,7 @@ class SupplementForm(StyledForm):
         self.items = items
         self.required = required
         for i, (_code, name) in enumerate(items):
-            self.fields[f"item_{i}"] = forms.FileField(
-                label=name,
-                required=False,
-                help_text=_("PDF, JPEG or PNG, up to 20 MB."),
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
-            )
+            self.fields[f"item_{i}"] = upload_field(name)
         self.style_fields()
 
     def clean(self) -> dict[str, Any]:

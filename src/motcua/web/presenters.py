@@ -95,7 +95,23 @@ class Clock:
     tone: str
 
 
-def clock(dossier: Dossier, calendar: WorkingCalendar, now: datetime | None = None) -> Clock:
+def waiting_for(status: str, *, for_citizen: bool) -> str:
+    """What a paused clock waits for, said to the applicant ("bạn") or to staff ("người nộp"): fees,
+    or else documents, the only two waits (``workflow``'s Clock.PAUSE)."""
+    if status == Status.AWAITING_PAYMENT:
+        return (
+            _("Paused while you pay the fees")
+            if for_citizen
+            else _("Paused while the applicant pays the fees")
+        )
+    return (
+        _("Paused while you add documents") if for_citizen else _("Paused while the applicant adds documents")
+    )
+
+
+def clock(
+    dossier: Dossier, calendar: WorkingCalendar, now: datetime | None = None, *, for_citizen: bool = False
+) -> Clock:
     now = now or timezone.now()
     day = calendar.day_length
     due = dossier.due_at
@@ -107,14 +123,14 @@ def clock(dossier: Dossier, calendar: WorkingCalendar, now: datetime | None = No
         return Clock("not_started", None, _("Starts when the dossier is received"), "muted")
     if dossier.paused_at is not None:
         left = timedelta(seconds=dossier.remaining_seconds or 0)
+        waiting = waiting_for(dossier.status, for_citizen=for_citizen)
         if dossier.paused_at > due:  # paused after the due date: judged where it stopped
-            text = _("Paused while waiting for the applicant — overdue by %(late)s") % {
-                "late": working_duration(left, day)
+            text = _("%(waiting)s — overdue by %(late)s") % {
+                "waiting": waiting,
+                "late": working_duration(left, day),
             }
             return Clock("paused", due, text, "danger")
-        text = _("Paused while waiting for the applicant — %(left)s left") % {
-            "left": working_duration(left, day)
-        }
+        text = _("%(waiting)s — %(left)s left") % {"waiting": waiting, "left": working_duration(left, day)}
         return Clock("paused", due, text, "warning")
     left = calendar.working_time_between(now, due)
     if now > due:
@@ -122,6 +138,15 @@ def clock(dossier: Dossier, calendar: WorkingCalendar, now: datetime | None = No
             "overdue", due, _("Overdue by %(late)s") % {"late": working_duration(left, day)}, "danger"
         )
     return Clock("running", due, _("%(left)s left") % {"left": working_duration(left, day)}, "info")
+
+
+def overdue_by(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> timedelta:
+    """Working time past the due date: until now, or until the clock stopped if it is paused; zero
+    when the dossier is not late."""
+    if dossier.due_at is None:
+        return timedelta()
+    late = calendar.working_time_between(dossier.due_at, dossier.paused_at or now)
+    return max(late, timedelta())
 
 
 # --- who may do what ------------------------------------------------------------------------------------

@@ -9,22 +9,32 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.maintainAspectRatio = false;
 
+  /* The bars take the colours of the legend under the chart (dashboard.css), so the two cannot differ.
+     A group with no score yet shows the points of its indicators that have data, in the second colour. */
+  function swatch(key) {
+    var sample = document.querySelector(".mn-key-" + key);
+    return sample ? getComputedStyle(sample).backgroundColor : "";
+  }
   var groups = document.getElementById("chart-groups");
   if (groups) {
+    var bar = { skipNull: true };
     new Chart(groups, {
       type: "bar",
       data: {
         labels: data.groups.map(function (g) { return g.name; }),
         datasets: [
-          { label: labels.points, data: data.groups.map(function (g) { return g.score === null ? g.partial : g.score; }),
-            backgroundColor: data.groups.map(function (g) { return g.score === null ? gold : navy; }) },
-          { label: labels.max, data: data.groups.map(function (g) { return g.max; }), backgroundColor: "#dde2e9" }
+          Object.assign({ label: labels.points, backgroundColor: swatch("score"),
+            data: data.groups.map(function (g) { return g.score; }) }, bar),
+          Object.assign({ label: labels.partial, backgroundColor: swatch("partial"),
+            data: data.groups.map(function (g) { return g.score === null ? g.partial : null; }) }, bar),
+          Object.assign({ label: labels.max, backgroundColor: swatch("max"),
+            data: data.groups.map(function (g) { return g.max; }) }, bar)
         ]
       },
       options: {
         indexAxis: "y",
         scales: { x: { beginAtZero: true, suggestedMax: 22 }, y: { stacked: false } },
-        plugins: { legend: { position: "bottom" } }
+        plugins: { legend: { display: false } }
       }
     });
   }
