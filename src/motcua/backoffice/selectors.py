@@ -19,6 +19,7 @@ from motcua.accounts.permissions import is_admin
 from motcua.accounts.roles import Role
 from motcua.agencies.models import Agency
 from motcua.catalog.models import StepRole
+from motcua.core.text import fold
 from motcua.dossiers.models import ControlSheetEntry, Dossier
 from motcua.dossiers.selectors import OPEN_STATUSES, overdue_q, visible_dossiers
 from motcua.dossiers.workflow import IN_HAND, WAITING, Status
@@ -124,10 +125,12 @@ def search(user: Any, text: str) -> QuerySet[Dossier]:
     if ID_NUMBER.match(text):
         qs = qs.filter(applicant_id_number=text)
     else:
+        # Without diacritics or case, as the catalog search: "nie" finds "Niê", "dang ky" "Đăng ký".
+        key = fold(text)
         qs = qs.filter(
             Q(code__icontains=text)
-            | Q(applicant_name__icontains=text)
-            | Q(procedure_version__name__icontains=text)
+            | Q(applicant_search__contains=key)
+            | Q(procedure_version__search_text__contains=key)
         )
     return qs.select_related("procedure_version", "current_agency", "current_step").order_by(
         "-submitted_at", "-id"

@@ -33,6 +33,7 @@ from motcua.calendar.workcal import WorkingCalendar
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.catalog.selectors import implementing_agencies
 from motcua.core.bulk import BulkTable
+from motcua.core.text import fold
 from motcua.dossiers import serials
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import (
@@ -567,6 +568,7 @@ class _Story:
             "left_status": "",
             "applicant_kind": kind,
             "applicant_name": name,
+            "applicant_search": fold(name),
             "applicant_id_number": id_number,
             "applicant_phone": phone,
             "applicant_email": "",

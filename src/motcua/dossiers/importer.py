@@ -29,6 +29,7 @@ from motcua.agencies.models import Agency
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument, VersionStatus
 from motcua.core.bulk import BulkTable
+from motcua.core.text import fold
 from motcua.dossiers import serials
 from motcua.dossiers.import_lines import InvalidLine, Record, check_line, read_lines
 from motcua.dossiers.models import (
@@ -275,6 +276,7 @@ DOSSIER_COLUMNS = (
     "left_status",
     "applicant_kind",
     "applicant_name",
+    "applicant_search",
     "applicant_id_number",
     "applicant_phone",
     "applicant_email",
@@ -395,6 +397,7 @@ class _Writer:
             left,
             r.applicant_kind,
             r.applicant_name,
+            fold(r.applicant_name),
             r.applicant_id_number,
             r.applicant_phone,
             r.applicant_email,

@@ -72,6 +72,8 @@ class Dossier(models.Model):
 
     applicant_kind = models.CharField(max_length=12)
     applicant_name = models.CharField(_("applicant"), max_length=200)
+    # The name without diacritics, lower case (core.text.fold): staff search "nie" finds "Niê".
+    applicant_search = models.CharField(max_length=200, blank=True, editable=False)
     applicant_id_number = models.CharField(max_length=14, db_index=True)
     applicant_phone = models.CharField(max_length=20, blank=True)
     applicant_email = models.CharField(max_length=254, blank=True)

@@ -27,6 +27,7 @@ from motcua.calendar.selectors import get_calendar
 from motcua.catalog.models import ProcedureVersion, ProcessStep, VersionStatus
 from motcua.catalog.selectors import implementing_agencies
 from motcua.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from motcua.core.text import fold
 from motcua.dossiers import commands, serials, workflow
 from motcua.dossiers.commands import Applicant, DocumentIn
 from motcua.dossiers.models import (
@@ -285,6 +286,7 @@ def create_dossier(
         status=Status.SUBMITTED,
         applicant_kind=applicant.kind,
         applicant_name=applicant.full_name,
+        applicant_search=fold(applicant.full_name),
         applicant_id_number=applicant.id_number,
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,

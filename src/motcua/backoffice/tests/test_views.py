@@ -187,6 +187,22 @@ def test_search_by_id_number_goes_in_the_body(world: Any) -> None:
     assert dossier.code not in other.post("/can-bo/tim-kiem/", {"q": ID}).content.decode()
 
 
+def test_staff_search_ignores_diacritics_and_case(world: Any) -> None:
+    """Defect 11: "Niê" found 32 dossiers and "nie" none. Names, codes and procedures are searched as
+    the catalog search does."""
+    ede, kinh = counter(world, name="H'Hen Niê"), counter(world, name="Đặng Thị Ánh")
+    desk = logged_in(world.receiver)
+
+    def found(q: str) -> set[str]:
+        page = desk.post("/can-bo/tim-kiem/", {"q": q}).content.decode()
+        return {d.code for d in (ede, kinh) if d.code and d.code in page}
+
+    assert found("Niê") == found("nie") == found("NIE") == {ede.code}
+    assert found("dang thi anh") == found("Đặng Thị Ánh") == {kinh.code}
+    assert found("thanh lap cong ty") == {ede.code, kinh.code}  # the procedure's name, without accents
+    assert found(ede.code.lower()) == {ede.code}
+
+
 def test_queues_put_the_most_urgent_first(world: Any) -> None:
     later, overdue, sooner = counter(world, "A"), counter(world, "B"), counter(world, "C")
     now = timezone.now()
