@@ -12,36 +12,9 @@ from django.utils import timezone
 from motcua.backoffice import selectors
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
-
-ID = "066195012345"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def online(world: Any) -> Dossier:
-    dossier, _new = services.create_dossier(
-        actor=world.citizen,
-        procedure_code="1.000956",
-        channel="online",
-        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
-        documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
-    )
-    return dossier
-
-
-def counter(world: Any, name: str = "Nguyễn Văn An") -> Dossier:
-    dossier, _new = services.create_dossier(
-        actor=world.receiver,
-        procedure_code="1.000956",
-        channel="counter",
-        applicant=commands.Applicant(kind="individual", full_name=name, id_number=ID),
-    )
-    return dossier
+from motcua.dossiers.tests.conftest import CITIZEN_ID as ID
+from motcua.dossiers.tests.conftest import PDF, logged_in, online_dossier
+from motcua.dossiers.tests.conftest import counter_dossier as counter
 
 
 def test_who_gets_in(world: Any) -> None:
@@ -63,7 +36,7 @@ def test_dashboard_link_for_leaders_supervisors_and_admins_only(world: Any) -> N
 
 
 def test_the_receiver_checks_online_submissions_and_receives_them(world: Any) -> None:
-    dossier = online(world)
+    dossier = online_dossier(world)
     desk = logged_in(world.receiver)
     assert f"/can-bo/ho-so/{dossier.pk}/" in desk.get("/can-bo/").content.decode()
     page = desk.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()

@@ -7,28 +7,17 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.test import Client
 
 from motcua.agencies.services import create_agency
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.conftest import counter_dossier, logged_in
 
 ID = "066195012345"
 
 
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def in_processing(world: Any) -> Dossier:
-    dossier, _new = services.create_dossier(
-        actor=world.receiver,
-        procedure_code="1.000956",
-        channel="counter",
-        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=ID),
-    )
+    dossier = counter_dossier(world)
     services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
     return dossier
 

@@ -128,3 +128,47 @@ def applicant(**changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
+
+
+# --- helpers of the page tests of both sides ----------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def logged_in(user: User) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def counter_dossier(world: World, name: str = "Nguyễn Văn An", id_number: str = CITIZEN_ID) -> Any:
+    """Received at the provincial desk, the application form handed in on paper."""
+    from motcua.dossiers import commands, services
+
+    dossier, _new = services.create_dossier(
+        actor=world.receiver,
+        procedure_code="1.000956",
+        channel="counter",
+        applicant=commands.Applicant(kind="individual", full_name=name, id_number=id_number),
+        documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
+    )
+    return dossier
+
+
+def online_dossier(world: World) -> Any:
+    """Submitted online by the citizen, both documents attached, not received yet."""
+    from motcua.dossiers import commands, services
+
+    dossier, _new = services.create_dossier(
+        actor=world.citizen,
+        procedure_code="1.000956",
+        channel="online",
+        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=CITIZEN_ID),
+        documents=[
+            commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp"),
+            commands.DocumentIn(code="DL", name="Điều lệ công ty"),
+        ],
+    )
+    return dossier

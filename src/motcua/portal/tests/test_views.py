@@ -12,48 +12,13 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.conftest import PASSWORD
+from motcua.dossiers.tests.conftest import PASSWORD, PDF, counter_dossier, logged_in, online_dossier
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ID = "066195012345"
 
 
 def pdf(name: str = "giay.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def counter_dossier(world: Any, id_number: str = ID) -> Dossier:
-    dossier, _new = services.create_dossier(
-        actor=world.receiver,
-        procedure_code="1.000956",
-        channel="counter",
-        applicant=commands.Applicant(kind="individual", full_name="Nguyễn Văn An", id_number=id_number),
-        documents=[commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp")],
-    )
-    return dossier
-
-
-def online_dossier(world: Any) -> Dossier:
-    dossier, _new = services.create_dossier(
-        actor=world.citizen,
-        procedure_code="1.000956",
-        channel="online",
-        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
-        documents=[
-            commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp"),
-            commands.DocumentIn(code="DL", name="Điều lệ công ty"),
-        ],
-    )
-    return dossier
-
-
-# --- catalog ------------------------------------------------------------------------------------
 
 
 def test_search_ignores_diacritics_and_filters_by_field_and_agency(world: Any) -> None:

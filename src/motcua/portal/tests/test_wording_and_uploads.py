@@ -11,6 +11,7 @@ from django.test import Client
 
 from motcua.dossiers import commands, services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.conftest import logged_in, online_dossier
 from motcua.portal.forms import DocumentsForm
 from motcua.web.forms import SupplementForm
 
@@ -18,24 +19,9 @@ ID = "066195012345"
 ACCEPT = 'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"'
 
 
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def in_processing(world: Any) -> Dossier:
     """The citizen's online dossier, received and handed to the department."""
-    dossier, _new = services.create_dossier(
-        actor=world.citizen,
-        procedure_code="1.000956",
-        channel="online",
-        applicant=commands.Applicant(kind="individual", full_name="H'Hen Niê", id_number=ID),
-        documents=[
-            commands.DocumentIn(code="GDN", name="Giấy đề nghị đăng ký doanh nghiệp"),
-            commands.DocumentIn(code="DL", name="Điều lệ công ty"),
-        ],
-    )
+    dossier = online_dossier(world)
     services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Receive())
     services.act(actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward())
     dossier.refresh_from_db()
