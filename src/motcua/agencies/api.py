@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from motcua.accounts.permissions import PublicReadAdminWrite
 from motcua.agencies import selectors, services
 from motcua.agencies.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
+from motcua.core.schema import error_response
 
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
@@ -64,7 +65,13 @@ class AgencyListCreate(ListAPIView[Agency]):
             kind=params.get("kind"), parent_code=params.get("parent"), search=params.get("search")
         )
 
-    @extend_schema(request=AgencyCreateSerializer, responses={201: AgencySerializer})
+    @extend_schema(
+        request=AgencyCreateSerializer,
+        responses={
+            201: AgencySerializer,
+            409: error_response("`duplicate`: an agency with this code exists."),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = AgencyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -22,6 +22,7 @@ from motcua.calendar.models import CalendarOverride
 from motcua.calendar.workcal import UNITS, CalendarError
 from motcua.core.api import Pagination
 from motcua.core.errors import InvalidInput
+from motcua.core.schema import error_response
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -106,8 +107,11 @@ class CalendarDaysView(APIView):
     @extend_schema(
         operation_id="calendar_days_list",
         parameters=[YearQuerySerializer],
-        responses={200: DayPageSerializer},
-        auth=[],
+        responses={
+            200: DayPageSerializer,
+            400: error_response("`year` is missing or out of range."),
+            404: error_response("A page number past the last page."),
+        },
         summary="Non-working weekdays and worked weekend days of a year",
     )
     def get(self, request: Request) -> Response:
@@ -129,7 +133,7 @@ class CalendarDayView(APIView):
         operation_id="calendar_days_set",
         parameters=[_DATE_PARAMETER],
         request=OverrideInputSerializer,
-        responses={200: OverrideSerializer},
+        responses={200: OverrideSerializer, 400: error_response("`date` is not a real YYYY-MM-DD date.")},
         summary="Make one date a day off or a working day (admin)",
     )
     def put(self, request: Request, date: str) -> Response:
@@ -149,7 +153,7 @@ class CalendarDayView(APIView):
     @extend_schema(
         operation_id="calendar_days_delete",
         parameters=[_DATE_PARAMETER],
-        responses={204: None},
+        responses={204: None, 400: error_response("`date` is not a real YYYY-MM-DD date.")},
         summary="Give one date back to the law (admin)",
     )
     def delete(self, request: Request, date: str) -> Response:
@@ -163,8 +167,10 @@ class DueView(APIView):
     @extend_schema(
         operation_id="calendar_due",
         parameters=[DueQuerySerializer],
-        responses={200: DueSerializer},
-        auth=[],
+        responses={
+            200: DueSerializer,
+            400: error_response("A parameter is missing or invalid, or no deadline can be computed."),
+        },
         summary="When a processing time received at `start` falls due",
     )
     def get(self, request: Request) -> Response:

@@ -21,6 +21,7 @@ from motcua.catalog import exchange, selectors, services
 from motcua.catalog.models import Level, OnlineLevel, ProcedureVersion
 from motcua.catalog.serializers import ProcedureInputSerializer, ProcedureOutputSerializer
 from motcua.core.errors import InvalidInput
+from motcua.core.schema import error_response
 
 
 @extend_schema_view(
@@ -48,7 +49,13 @@ class ProcedureListCreate(ListAPIView[ProcedureVersion]):
             online_level=params.get("online_level"),
         )
 
-    @extend_schema(request=ProcedureInputSerializer, responses={201: ProcedureOutputSerializer})
+    @extend_schema(
+        request=ProcedureInputSerializer,
+        responses={
+            201: ProcedureOutputSerializer,
+            409: error_response("`duplicate`: a procedure with this code exists."),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = ProcedureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -63,7 +70,10 @@ class ProcedureDetail(APIView):
         parameters=[
             OpenApiParameter("version", int, description="A given version instead of the one in force")
         ],
-        responses=ProcedureOutputSerializer,
+        responses={
+            200: ProcedureOutputSerializer,
+            400: error_response("`version` is not a whole number."),
+        },
     )
     def get(self, request: Request, code: str) -> Response:
         raw = request.query_params.get("version")
@@ -101,7 +111,13 @@ class ProcedureDraft(APIView):
 class ProcedurePublish(APIView):
     permission_classes = [IsAdminRole]
 
-    @extend_schema(request=None, responses=ProcedureOutputSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: ProcedureOutputSerializer,
+            409: error_response("`no_draft`: the procedure has no draft to publish."),
+        },
+    )
     def post(self, request: Request, code: str) -> Response:
         services.publish_draft(code=code)
         return Response(ProcedureOutputSerializer(selectors.procedure_get(code)).data)
@@ -113,8 +129,16 @@ class CatalogExport(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"])],
         responses={
-            (200, "application/json"): OpenApiTypes.BINARY,
+            (200, "application/json"): inline_serializer(
+                "CatalogDocument",
+                {
+                    "format": serializers.CharField(),
+                    "version": serializers.IntegerField(),
+                    "procedures": ProcedureInputSerializer(many=True),
+                },
+            ),
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            400: error_response("`format` is neither json nor xlsx."),
         },
     )
     def get(self, request: Request) -> HttpResponse:

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.serializers import ProcedureInputSerializer
 from motcua.core.errors import InvalidInput
+from motcua.core.text import xml_safe
 
 FORMAT = "motcua-catalog"
 FORMAT_VERSION = 1
@@ -241,7 +242,7 @@ def _sheet(
     ws.append([label for _key, label in columns])
     ws.append([key for key, _label in columns])  # machine keys, so that re-ordered columns still import
     for row in rows:
-        ws.append(row)
+        ws.append([xml_safe(value) if isinstance(value, str) else value for value in row])
     header = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = (

@@ -138,11 +138,11 @@ class ProcedureOutputSerializer(serializers.Serializer[ProcedureVersion]):
     steps = serializers.SerializerMethodField()
     legal_basis = serializers.ListField(child=serializers.CharField())
     decision_number = serializers.CharField()
-    decision_date = serializers.DateField()
-    effective_date = serializers.DateField()
-    published_date = serializers.DateField()
-    valid_from = serializers.DateTimeField()
-    valid_to = serializers.DateTimeField()
+    decision_date = serializers.DateField(allow_null=True)
+    effective_date = serializers.DateField(allow_null=True)
+    published_date = serializers.DateField(allow_null=True)
+    valid_from = serializers.DateTimeField(allow_null=True, help_text="Null while a draft.")
+    valid_to = serializers.DateTimeField(allow_null=True, help_text="Null while in force or a draft.")
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_implementing_agency_codes(self, obj: ProcedureVersion) -> list[str]:

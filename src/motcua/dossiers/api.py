@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from motcua.accounts.current import user_of
 from motcua.core.errors import InvalidInput
+from motcua.core.schema import error_response
 from motcua.core.throttling import WindowThrottle
 from motcua.dossiers import commands, labels, selectors, services
 from motcua.dossiers.models import Dossier
@@ -47,7 +48,11 @@ from motcua.files.downloads import download
             OpenApiParameter("agency", str, description="Receiving, resolving or current agency code"),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("procedure", str),
-        ]
+        ],
+        responses={
+            200: DossierSerializer(many=True),
+            400: error_response("`overdue` is neither true nor false."),
+        },
     )
 )
 class DossierListCreate(ListAPIView[Dossier]):
@@ -69,7 +74,13 @@ class DossierListCreate(ListAPIView[Dossier]):
 
     @extend_schema(
         request=DossierCreateSerializer,
-        responses={201: DossierSerializer},
+        responses={
+            201: DossierSerializer,
+            200: OpenApiResponse(
+                DossierSerializer, description="The dossier an Idempotency-Key made before."
+            ),
+            409: error_response("`idempotency_key_reused`: the key came with a different request."),
+        },
         parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
     )
     def post(self, request: Request) -> Response:
@@ -162,7 +173,10 @@ class Lookup(APIView):
     throttle_classes = [WindowThrottle]
     throttle_scope = "lookup"
 
-    @extend_schema(request=LookupSerializer, responses=LookupResult)
+    @extend_schema(
+        request=LookupSerializer,
+        responses={200: LookupResult, 404: error_response("No dossier with this code and personal ID.")},
+    )
     def post(self, request: Request) -> Response:
         data = LookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -200,7 +214,10 @@ class LookupResultFile(APIView):
 
     @extend_schema(
         request=LookupSerializer,
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The result.")},
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The result."),
+            404: error_response("No dossier with this code and personal ID, or no result to download yet."),
+        },
     )
     def post(self, request: Request) -> FileResponse:
         data = LookupSerializer(data=request.data)
@@ -216,7 +233,10 @@ class DossierResult(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The result.")}
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The result."),
+            409: error_response("`result_not_returned`: the applicant gets it once it is handed over."),
+        }
     )
     def get(self, request: Request, dossier_id: int) -> FileResponse:
         stored = selectors.result_file(request.user, dossier_id)
@@ -234,7 +254,9 @@ class Ratings(APIView):
         responses={
             201: inline_serializer(
                 "RatingResult", {"code": serializers.CharField(), "satisfied": serializers.BooleanField()}
-            )
+            ),
+            404: error_response("No dossier with this code and personal ID."),
+            409: error_response("`not_finished` or `already_rated`: rated once, when the result is ready."),
         },
     )
     def post(self, request: Request) -> Response:

@@ -78,6 +78,34 @@ class ActionSerializer(serializers.Serializer[None]):
         return attrs
 
 
+class DossierDocumentSerializer(serializers.Serializer[None]):
+    """A document of a dossier as the API shows it (the shape of ``get_documents``)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    file_id = serializers.UUIDField(allow_null=True)
+    digitized = serializers.BooleanField()
+    reused = serializers.BooleanField()
+    from_warehouse = serializers.BooleanField()
+    added_at = serializers.DateTimeField()
+    supplemented = serializers.BooleanField(help_text="Handed in answer to a supplement request.")
+
+
+class SupplementRequestSerializer(serializers.Serializer[None]):
+    requested_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True, help_text="Null while awaited.")
+    items = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class PaymentSerializer(serializers.Serializer[None]):
+    amount_vnd = serializers.IntegerField()
+    requested_at = serializers.DateTimeField()
+    paid_at = serializers.DateTimeField(allow_null=True, help_text="Null until paid.")
+    method = serializers.CharField(allow_null=True, help_text="online or counter; null until paid.")
+    reference = serializers.CharField()
+
+
 def local(value: Any) -> str | None:
     """ISO 8601 with the +07:00 offset (contract §2)."""
     return value.astimezone(timezone.get_default_timezone()).isoformat() if value else None
@@ -172,7 +200,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
     def get_allowed_actions(self, obj: Dossier) -> list[str]:
         return [a.value for a in workflow.allowed_actions(workflow.Status(obj.status))]
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(DossierDocumentSerializer(many=True))
     def get_documents(self, obj: Dossier) -> list[dict[str, Any]]:
         return [
             {
@@ -188,7 +216,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
             for d in obj.documents.all()
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(SupplementRequestSerializer(many=True))
     def get_supplement_requests(self, obj: Dossier) -> list[dict[str, Any]]:
         return [
             {
@@ -200,7 +228,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
             for s in obj.supplement_requests.all()
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(PaymentSerializer(many=True))
     def get_payments(self, obj: Dossier) -> list[dict[str, Any]]:
         return [
             {

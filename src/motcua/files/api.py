@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from motcua.accounts.models import User
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.dossiers.selectors import visible_dossiers
+from motcua.files import sniff
 from motcua.files.downloads import download
 from motcua.files.models import StoredFile
 from motcua.files.services import store_upload
@@ -57,7 +58,10 @@ class Download(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in sniff.ALLOWED},
+        description="The file as it was uploaded; its type is one of those an upload may have.",
+    )
     def get(self, request: Request, file_id: UUID) -> FileResponse:
         visible = visible_dossiers(request.user)
         stored = (

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from motcua.agencies.models import Agency
 from motcua.core.errors import InvalidInput
+from motcua.core.schema import error_response
 from motcua.monitoring import exports, query, rollup, selectors
 from motcua.monitoring import index as engine
 from motcua.monitoring.selectors import REPORT_COLUMNS, ReportRow, UnitIndex
@@ -28,6 +29,11 @@ PERIOD = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: 1 January this year)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive (default: today)"),
 ]
+
+PERIOD_ERRORS = {
+    400: error_response("An unknown agency, a malformed date or a period out of range."),
+    403: error_response("Citizens see no figures; staff see their own agency and those under it."),
+}
 
 _INDICATOR = inline_serializer(
     "ServiceIndexIndicator",
@@ -156,7 +162,9 @@ class ServiceIndexView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=PERIOD, responses=INDEX, summary="Decision 766 index of an agency and its subtree"
+        parameters=PERIOD,
+        responses={200: INDEX, **PERIOD_ERRORS},
+        summary="Decision 766 index of an agency and its subtree",
     )
     def get(self, request: Request) -> Response:
         asked = query.parse(request.user, request.query_params)
@@ -175,7 +183,12 @@ class DossierReportView(APIView):
             OpenApiParameter("format", str, enum=["json", "xlsx", "csv"], description="Default: json"),
         ],
         responses={
-            200: OpenApiResponse(REPORT, description="JSON, or the same table as XLSX or CSV with ?format="),
+            (200, "application/json"): OpenApiResponse(
+                REPORT, description="The table; XLSX or CSV with ?format="
+            ),
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            **PERIOD_ERRORS,
         },
         summary="Report on the settlement of administrative procedures",
     )

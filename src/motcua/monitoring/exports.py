@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from motcua.agencies.models import Agency
+from motcua.core.text import xml_safe
 from motcua.monitoring.selectors import REPORT_COLUMNS, ReportRow
 
 GROUP_LABEL = {"agency": "Đơn vị", "procedure": "Thủ tục hành chính", "month": "Tháng"}
@@ -108,7 +109,7 @@ def to_xlsx(
         cell.font = Font(name=font, size=size, bold=bold)
         cell.alignment = Alignment(horizontal="center")
 
-    title(1, agency.name.upper())
+    title(1, xml_safe(agency.name.upper()))
     title(2, "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", 14)
     title(3, f"Kỳ báo cáo: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}", 12, bold=False)
     top, sub, numbers = 5, 6, 7
@@ -135,7 +136,8 @@ def to_xlsx(
             cell.fill = head_fill
     r = numbers + 1
     for i, row in enumerate(rows, start=1):
-        values: list[str | int] = [i, row.label if group_by != "agency" else f"{row.label} ({row.key})"]
+        label = row.label if group_by != "agency" else f"{row.label} ({row.key})"
+        values: list[str | int] = [i, xml_safe(label)]
         values += _values(row.values)
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)

@@ -203,3 +203,23 @@ def test_an_import_replaces_a_draft_never_published(admin_api: APIClient, depart
     response = admin_api.post("/api/v1/procedures/import", [procedure(fee_vnd=1000)], format="json")
     assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
     assert list(ProcedureVersion.objects.values_list("number", "status", "fee_vnd")) == [(1, "current", 1000)]
+
+
+@pytest.mark.django_db
+def test_a_control_character_in_a_name_does_not_break_the_xlsx_export(
+    admin_api: APIClient, api: APIClient, department: Any
+) -> None:
+    """Found by fuzzing the API: an XLSX cell cannot hold the C0 controls, and one procedure named with
+    one made every export of the catalog a 500."""
+    documents = [{"code": "TK", "name": "Tờ khai\x0b", "required": True}]
+    created = admin_api.post(
+        "/api/v1/procedures",
+        procedure(name="Đăng ký\x01 khai sinh", required_documents=documents),
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    exported = api.get("/api/v1/procedures/export?format=xlsx")
+    assert exported.status_code == 200
+    workbook = load_workbook(io.BytesIO(exported.content))
+    assert workbook["Thủ tục"]["B3"].value == "Đăng ký khai sinh"
+    assert workbook["Thành phần hồ sơ"]["C3"].value == "Tờ khai"

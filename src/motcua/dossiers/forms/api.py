@@ -7,8 +7,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from motcua.core.errors import NotFound
 from motcua.core.public_url import public_base_url
+from motcua.core.schema import error_response
 from motcua.dossiers.forms.render import FORMS, filename, render_pdf
 from motcua.dossiers.selectors import dossier_for_forms
 
@@ -33,21 +33,6 @@ class PDFRenderer(BaseRenderer):
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
         return data if isinstance(data, bytes) else b""
-
-
-_Error = inline_serializer(
-    "FormError",
-    {
-        "error": inline_serializer(
-            "FormErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
 
 
 class DossierForm(APIView):
@@ -71,12 +56,8 @@ class DossierForm(APIView):
         ],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The form, A4 PDF."),
-            (404, "application/json"): OpenApiResponse(
-                _Error, description="No such dossier for the caller, or no such form."
-            ),
-            (409, "application/json"): OpenApiResponse(
-                _Error, description="`form_not_available`: the form does not apply to the dossier yet."
-            ),
+            404: error_response("No such dossier for the caller, or no such form."),
+            409: error_response("`form_not_available`: the form does not apply to the dossier yet."),
         },
     )
     def get(self, request: Request, dossier_id: int, form: str) -> HttpResponse:

@@ -179,3 +179,15 @@ def test_bad_input_is_an_envelope(demo: None, params: dict[str, str], field: str
         assert response.status_code == 400, response.content
         error = error_of(response)
         assert error["code"] == "validation_error" and field in error["fields"]
+
+
+def test_a_control_character_in_a_name_does_not_break_the_xlsx_report(world: Any) -> None:
+    """An XLSX cell cannot hold the C0 controls: an agency named with one made the report a 500."""
+    from motcua.agencies.models import Agency
+
+    Agency.objects.filter(code="H15").update(name="Ủy ban nhân dân\x07 tỉnh Đắk Lắk")
+    client = world.client(world.admin)
+    response = client.get(REPORT, {"agency": "H15", "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None and sheet["A1"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"

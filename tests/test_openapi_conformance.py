@@ -1,0 +1,299 @@
+"""The committed OpenAPI document (docs/openapi.json) against the live app, with schemathesis.
+
+Each operation of the document is one test: the coverage phase's boundary and invalid cases, then a
+bounded number of derandomized examples, sent through the whole Django stack (WSGI, in-process) to the
+test database. Every answer must conform: no server error, a documented status code and content type, a
+body that matches its schema, the documented headers.
+
+The database holds a small province (motcua.dossiers.tests.conftest.world) with a procedure in draft, a
+dossier just received at the one-stop desk and one returned with its electronic result, and a calendar
+override. Known values (those codes, ids, dates and bodies) are mixed into the generated ones so that the
+operations answer 2xx too, not only errors; each test asserts that it saw a 2xx answer. Operations that
+need a login are called as an administrator, except the dossier writes, which only the one-stop desk
+makes; operations open to everyone are called anonymously, as the public calls them.
+
+The rate limits are lifted while fuzzing, so that the look-up and the other throttled operations run their
+logic rather than answering 429 to all but the first few cases; test_rate_limited_answers_conform then
+drives each of them past a low limit and checks the 429 against the document.
+
+About 40 s on SQLite or PostgreSQL on two cores; MOTCUA_FUZZ_EXAMPLES=150 digs deeper (a few minutes).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis import checks
+
+from motcua.accounts.models import ApiToken
+from motcua.calendar.services import set_override
+from motcua.catalog import exchange
+from motcua.catalog.services import create_procedure
+from motcua.core.throttling import WindowThrottle
+from motcua.dossiers import commands, services
+from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
+from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
+from motcua.files.services import store_upload
+
+DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {
+            "max-examples": int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "20")),  # more to dig deeper locally
+            "deterministic": True,  # the same cases on every run, in CI too
+            "no-shrink": True,  # a failure is reported as found
+            "database": "none",  # nothing remembered between runs
+        },
+        "phases": {"examples": {"enabled": False}, "stateful": {"enabled": False}},
+    }
+)
+schema = schemathesis.openapi.from_path(DOCUMENT, config=CONFIG)
+schema.app = WSGIHandler()
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+]
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+DRAFT = "1.000002"  # a procedure whose version 1 is still a draft, for .../publish
+OVERRIDE = "2026-12-24"  # a date with a calendar override, for PUT and DELETE
+
+# Callers by operation: the dossier writes are the one-stop desk's (an administrator gets 403 there).
+DESK_OPERATIONS = {"POST /api/v1/dossiers", "POST /api/v1/dossiers/{dossier_id}/actions"}
+
+
+@dataclass
+class Known:
+    """Values that exist in the test database, by path template or operation label."""
+
+    tokens: dict[str, str]
+    path: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    query: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    body: dict[str, list[Any]] = field(default_factory=dict)
+
+
+_known: Known | None = None  # the hooks below are the schema's, so they read the running test's here
+
+
+def _mixed(generated: Any, known: list[Any], merge: bool) -> st.SearchStrategy[Any]:
+    if not known:
+        return st.just(generated)
+    choices = [{**generated, **k} if merge and isinstance(generated, dict) else k for k in known]
+    return st.sampled_from([*choices, generated])  # known first: Hypothesis favours the first
+
+
+@schema.hook
+def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> st.SearchStrategy[Any]:
+    assert _known is not None
+    return _mixed(path_parameters, _known.path.get(context.operation.path, []), merge=True)
+
+
+@schema.hook
+def flatmap_query(context: Any, query: dict[str, Any]) -> st.SearchStrategy[Any]:
+    assert _known is not None
+    return _mixed(query, _known.query.get(context.operation.path, []), merge=False)
+
+
+@schema.hook
+def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
+    assert _known is not None
+    return _mixed(body, _known.body.get(context.operation.label, []), merge=False)
+
+
+def _token(user: Any) -> str:
+    raw = f"token-of-{user.username}-{user.pk}"
+    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
+    return raw
+
+
+def _catalog_file() -> bytes:
+    return json.dumps(
+        {"format": exchange.FORMAT, "version": exchange.FORMAT_VERSION, "procedures": []}
+    ).encode()
+
+
+@pytest.fixture
+def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
+    global _known
+    settings.MEDIA_ROOT = tmp_path / "media"
+    desk = world.receiver
+    person = commands.Applicant(**applicant())
+    received, _ = services.create_dossier(
+        actor=desk, procedure_code="1.000956", channel="counter", applicant=person
+    )
+    returned, _ = services.create_dossier(
+        actor=desk, procedure_code="1.000956", channel="counter", applicant=person
+    )
+    submitted, _ = services.create_dossier(  # online, not yet received: no code, no dates but one
+        actor=world.citizen, procedure_code="1.000956", channel="online", applicant=person
+    )
+    services.act(actor=desk, dossier_id=returned.pk, command=commands.Forward(step="Phê duyệt"))
+    result = store_upload(actor=world.leader, name="kq.pdf", stream=io.BytesIO(PDF), size=len(PDF))
+    services.act(
+        actor=world.leader,
+        dossier_id=returned.pk,
+        command=commands.Resolve(outcome="approved", result_file_id=str(result.pk)),
+    )
+    services.act(actor=desk, dossier_id=returned.pk, command=commands.ReturnResult(method="online"))
+    returned.refresh_from_db()
+    create_procedure(spec=exchange.validated(spec(code=DRAFT, steps=[])), publish=False)
+    set_override(
+        date=date.fromisoformat(OVERRIDE), kind="holiday", name="Nghỉ bù", legal_basis="", actor=None
+    )
+    dossiers = [{"dossier_id": d.pk} for d in (submitted, received, returned)]
+    pair = {"code": returned.code, "id_number": CITIZEN_ID}
+    period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
+    _known = Known(
+        tokens={"admin": _token(world.admin), "desk": _token(desk)},
+        path={
+            "/api/v1/agencies/{code}": [{"code": "H15"}, {"code": "H15.TTPV"}],
+            "/api/v1/procedures/{code}": [{"code": "1.000956"}, {"code": DRAFT}],
+            "/api/v1/procedures/{code}/versions": [{"code": "1.000956"}],
+            "/api/v1/procedures/{code}/draft": [{"code": "1.000956"}],
+            "/api/v1/procedures/{code}/publish": [{"code": DRAFT}],
+            "/api/v1/calendar/days/{date}": [{"date": OVERRIDE}],
+            "/api/v1/dossiers/{dossier_id}": dossiers,
+            "/api/v1/dossiers/{dossier_id}/events": dossiers,
+            "/api/v1/dossiers/{dossier_id}/forms/{form}": [
+                {"dossier_id": received.pk, "form": "receipt"},
+                {"dossier_id": returned.pk, "form": "control-sheet"},
+            ],
+            "/api/v1/dossiers/{dossier_id}/actions": [{"dossier_id": received.pk}],
+            "/api/v1/dossiers/{dossier_id}/result": [{"dossier_id": returned.pk}],
+            "/api/v1/files/{file_id}": [{"file_id": str(result.pk)}],
+        },
+        query={
+            "/api/v1/metrics/service-index": [{}, period],
+            "/api/v1/reports/dossiers": [
+                {},
+                period,
+                {"format": "csv"},
+                {"format": "xlsx", "group_by": "month"},
+            ],
+            "/api/v1/calendar/due": [
+                {"start": "2026-12-01T09:00:00+07:00", "value": 3, "unit": "working_days"}
+            ],
+            "/api/v1/procedures/{code}": [{}],
+            "/api/v1/procedures/export": [{"format": "json"}, {"format": "xlsx"}],
+        },
+        body={
+            "POST /api/v1/auth/token": [{"username": world.admin.username, "password": PASSWORD}],
+            "POST /api/v1/lookup": [pair],
+            "POST /api/v1/lookup/result": [pair],
+            "POST /api/v1/ratings": [{**pair, "satisfied": True}],
+            "POST /api/v1/dossiers": [
+                {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant()}
+            ],
+            "POST /api/v1/dossiers/{dossier_id}/actions": [{"action": "forward", "step": "Thẩm định hồ sơ"}],
+            "POST /api/v1/agencies": [
+                {"code": "H15.99", "name": "Sở Thử nghiệm", "kind": "department", "parent_code": "H15"}
+            ],
+            "POST /api/v1/procedures": [spec(code="1.000111")],
+            "POST /api/v1/procedures/{code}/draft": [spec()],
+            "POST /api/v1/procedures/import": [{"file": _catalog_file()}],
+            "PUT /api/v1/calendar/days/{date}": [{"kind": "holiday", "name": "Nghỉ bù"}],
+            "POST /api/v1/files": [{"file": PDF}],
+        },
+    )
+    yield _known
+    _known = None
+
+
+@pytest.fixture(autouse=True)
+def _in_process(settings: Any) -> Iterator[None]:
+    """The test's own database connection serves the requests: Django must not close it at the end of
+    each one (as its test client does), and passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def _headers(operation: Any, known: Known) -> dict[str, str]:
+    security = operation.definition.raw.get("security", [])
+    if not security or {} in security:
+        return {}  # open to everyone: called anonymously
+    role = "desk" if operation.label in DESK_OPERATIONS else "admin"
+    return {"Authorization": f"Bearer {known.tokens[role]}"}
+
+
+@pytest.fixture
+def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No rate limit while fuzzing (see the module docstring)."""
+    monkeypatch.setattr(WindowThrottle, "THROTTLE_RATES", dict.fromkeys(WindowThrottle.THROTTLE_RATES))
+
+
+@pytest.fixture
+def answers(request: pytest.FixtureRequest) -> Iterator[Counter[int]]:
+    """The status codes the operation answered; after its last case, one of them must be a success."""
+    seen: Counter[int] = Counter()
+    yield seen
+    if not any(200 <= status < 300 for status in seen):
+        pytest.fail(f"{request.node.name}: no 2xx answer among {dict(seen)}; give it known values above")
+
+
+@schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # one province for all the cases
+@pytest.mark.django_db
+def test_the_app_answers_as_documented(
+    case: Any, province: Known, answers: Counter[int], unthrottled: None
+) -> None:
+    response = case.call_and_validate(headers=_headers(case.operation, province), checks=CHECKS)
+    if case.method == case.operation.method.upper():  # not one of the coverage phase's other methods
+        answers[response.status_code] += 1
+
+
+THROTTLED = [
+    f"{method.upper()} {path}"
+    for path, item in json.loads(DOCUMENT.read_text())["paths"].items()
+    for method, operation in item.items()
+    if "429" in operation["responses"]
+]
+
+
+def test_the_rate_limited_operations_are_those_of_the_contract() -> None:
+    assert sorted(THROTTLED) == [
+        "POST /api/v1/auth/token",
+        "POST /api/v1/lookup",
+        "POST /api/v1/lookup/result",
+        "POST /api/v1/ratings",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", THROTTLED)
+def test_rate_limited_answers_conform(label: str, province: Known, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its limit (a low one here, to get there quickly) the operation answers the documented 429."""
+    monkeypatch.setattr(
+        WindowThrottle, "THROTTLE_RATES", dict.fromkeys(WindowThrottle.THROTTLE_RATES, "3/min")
+    )
+    method, path = label.split(" ")
+    operation = schema[path][method]
+    (body,) = province.body[label]
+    statuses = []
+    while len(statuses) < 10 and 429 not in statuses:
+        case = operation.Case(body=body, media_type="application/json")
+        statuses.append(case.call_and_validate(checks=CHECKS).status_code)
+    assert 200 <= statuses[0] < 300 and statuses[-1] == 429, statuses
