@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# The running part of `make demo`: the background worker beside the app server, stopped together.
-#   scripts/demo.sh HOST PORT
+# The running part of `make demo`: the national systems' stand-ins and the background worker beside
+# the app server, all stopped together. The app and the worker find the stand-ins through
+# MOTCUA_STANDINS_URL (set it yourself to use stand-ins served elsewhere).
+#   scripts/demo.sh HOST PORT [STANDINS_PORT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host="${1:-127.0.0.1}"
 port="${2:-8000}"
+standins_port="${3:-8100}"
 bin=.venv/bin
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+if [ -z "${MOTCUA_STANDINS_URL:-}" ]; then
+  "$bin/motcua" standins --host "$host" --port "$standins_port" &
+  pids+=($!)
+  export MOTCUA_STANDINS_URL="http://$host:$standins_port"
+fi
 "$bin/motcua" worker &
-worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
+pids+=($!)
 "$bin/motcua" serve --host "$host" --port "$port"

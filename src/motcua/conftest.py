@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -59,3 +61,33 @@ def error_of(response: Any) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     assert set(body["error"]) == {"code", "message", "fields"}, body
     return body["error"]
+
+
+@pytest.fixture(scope="session")
+def standins_url() -> Iterator[str]:
+    """One ``motcua standins`` process for the whole run (started on first use, on a free port)."""
+    from motcua.standins.process import running
+
+    with running() as url:
+        yield url
+
+
+@dataclass
+class StandinsControl:
+    url: str
+
+    def fault(self, system: str, mode: str = "", **knobs: Any) -> None:
+        """Make the next requests of ``system`` slow or fail (standins/faults.py)."""
+        from motcua.standins.process import control
+
+        control(self.url, {"system": system, "mode": mode, **knobs})
+
+
+@pytest.fixture
+def standins(standins_url: str, settings: Any) -> Iterator[StandinsControl]:
+    """The app pointed at the stand-ins (MOTCUA_STANDINS_URL), with their faults cleared afterwards."""
+    from motcua.standins.process import control
+
+    settings.MOTCUA_STANDINS_URL = standins_url
+    yield StandinsControl(standins_url)
+    control(standins_url, {"reset": True})

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.files",
     "motcua.dossiers",
+    "motcua.integrations",
     "motcua.web",
     "motcua.backoffice",
     "motcua.monitoring",
@@ -190,6 +191,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often the worker brings the dashboard's roll-ups up to date (a run with nothing new costs two look-ups).
 MOTCUA_ROLLUP_EVERY_SECONDS = float(os.environ.get("MOTCUA_ROLLUP_EVERY_SECONDS", "20"))
+
+# --- National systems (contract §8; docs/configuration.md) ----------------------------------------
+# One variable points every system not configured otherwise at the stand-ins (`motcua standins`);
+# a system with neither its own URL nor the stand-ins is off, and the pages that would use it say so.
+MOTCUA_STANDINS_URL = os.environ.get("MOTCUA_STANDINS_URL", "").strip().rstrip("/")
+MOTCUA_INTEGRATIONS = {
+    "vneid": {
+        "url": os.environ.get("MOTCUA_VNEID_ISSUER", "").strip().rstrip("/"),
+        "client_id": os.environ.get("MOTCUA_VNEID_CLIENT_ID", ""),
+        "client_secret": os.environ.get("MOTCUA_VNEID_CLIENT_SECRET", ""),
+    },
+    "population": {
+        "url": os.environ.get("MOTCUA_POPULATION_URL", "").strip(),
+        "username": os.environ.get("MOTCUA_POPULATION_USERNAME", ""),
+        "secret": os.environ.get("MOTCUA_POPULATION_SECRET", ""),
+        # direct_soap (C06's SOAP, Basic auth with the hashed time-stamped password) or lgsp_json
+        "mode": os.environ.get("MOTCUA_POPULATION_MODE", "direct_soap"),
+        "integration_code": os.environ.get("MOTCUA_POPULATION_INTEGRATION_CODE", "037"),
+        "service_code": os.environ.get("MOTCUA_POPULATION_SERVICE_CODE", "VPCP"),
+    },
+}
+# Seconds before a call to a national system gives up (each attempt), and how many attempts.
+MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))
+MOTCUA_INTEGRATION_ATTEMPTS = int(os.environ.get("MOTCUA_INTEGRATION_ATTEMPTS", "3"))
 
 # --- Security ----------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,165 @@
+"""The stand-ins' WSGI application: one server, each national system under its own prefix.
+
+Each system is a ``StandIn``: a werkzeug URL map and a handler per endpoint, plus how it answers a
+"malformed" fault in its own content type. Shared here: the index page, ``/health``, the fault
+knobs (``/_faults``) and the label that says, on every HTML page, that this is a stand-in.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from motcua.standins.faults import Faults, Knob
+
+log = logging.getLogger("motcua.standins")
+
+Handler = Callable[..., Response]  # (request, **the URL's arguments)
+
+BANNER = (
+    '<div style="background:#fff3cd;border-bottom:2px solid #b58105;padding:.5rem 1rem;font:14px sans-serif">'
+    "<strong>Máy chủ giả lập (stand-in)</strong> — không phải hệ thống quốc gia thật; "
+    "dữ liệu công dân là dữ liệu giả. <em>A stand-in, not the national system.</em></div>"
+)
+
+
+def page(title: str, body: str, status: int = 200) -> Response:
+    """An HTML page with the stand-in label on top; phone-friendly."""
+    text = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)} — stand-in</title>"
+        "<style>body{margin:0;font:16px/1.5 sans-serif}main{max-width:40rem;margin:auto;padding:1rem}"
+        "button,.btn{font-size:1rem;padding:.5rem 1rem;margin:.25rem 0}table{border-collapse:collapse;width:100%}"
+        "td,th{border-bottom:1px solid #ddd;padding:.25rem;text-align:left}</style></head><body>"
+        f"{BANNER}<main><h1>{html.escape(title)}</h1>{body}</main></body></html>"
+    )
+    return Response(text, status=status, content_type="text/html; charset=utf-8")
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
+
+
+class StandIn:
+    """One national system's stand-in. Subclasses fill ``name``, ``title``, ``rules`` and handlers."""
+
+    name = ""
+    title = ""
+    malformed_body = "<<not the wire format>>"
+    malformed_type = "text/plain"
+
+    def rules(self) -> list[Rule]:
+        raise NotImplementedError
+
+    def endpoints(self) -> dict[str, Handler]:
+        """Endpoint name → handler, for the rules above (bound methods named ``on_<endpoint>``)."""
+        return {rule.endpoint: getattr(self, f"on_{rule.endpoint}") for rule in self.rules()}
+
+
+class StandIns:
+    """The WSGI app that serves every stand-in."""
+
+    def __init__(self, systems: Iterable[StandIn]) -> None:
+        self.systems = {s.name: s for s in systems}
+        self.faults = Faults()
+        rules = [Rule("/", endpoint="index"), Rule("/health", endpoint="health")]
+        rules.append(Rule("/_faults", endpoint="faults", methods=["GET", "POST"]))
+        self.handlers: dict[str, tuple[StandIn | None, Handler]] = {
+            "index": (None, self.on_index),
+            "health": (None, self.on_health),
+            "faults": (None, self.on_faults),
+        }
+        for system in self.systems.values():
+            rules.extend(
+                Rule(
+                    f"/{system.name}{rule.rule}",
+                    endpoint=f"{system.name}:{rule.endpoint}",
+                    methods=rule.methods,
+                )
+                for rule in system.rules()
+            )
+            for endpoint, handler in system.endpoints().items():
+                self.handlers[f"{system.name}:{endpoint}"] = (system, handler)
+        self.url_map = Map(rules, strict_slashes=False)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            endpoint, args = self.url_map.bind_to_environ(environ).match()
+            system, handler = self.handlers[endpoint]
+            response = self._faulty(system) if system is not None else None
+            if response is None:
+                response = handler(request, **args)
+        except NotFound:
+            response = page("Không tìm thấy", "<p>Không có địa chỉ này trên máy chủ giả lập.</p>", 404)
+        except HTTPException as exc:
+            response = exc.get_response(environ)
+        response.headers["X-Stand-In"] = "1"
+        return response(environ, start_response)
+
+    def _faulty(self, system: StandIn) -> Response | None:
+        mode = self.faults.take(system.name)
+        if mode == "error":
+            return Response("stand-in fault: 500", status=500, content_type="text/plain")
+        if mode == "malformed":
+            return Response(system.malformed_body, status=200, content_type=system.malformed_type)
+        return None  # "timeout" has already held the request; it then answers normally
+
+    def on_index(self, request: Request) -> Response:
+        rows = "".join(
+            f"<li><a href='/{html.escape(s.name)}/'>/{html.escape(s.name)}/</a> — {html.escape(s.title)}</li>"
+            for s in self.systems.values()
+        )
+        return page(
+            "Các hệ thống giả lập", f"<ul>{rows}</ul><p><a href='/_faults'>Lỗi giả lập (faults)</a></p>"
+        )
+
+    def on_health(self, request: Request) -> Response:
+        return json_response({"ok": True, "stand_in": True, "systems": sorted(self.systems)})
+
+    def on_faults(self, request: Request) -> Response:
+        """GET: the knobs. POST {"system", "latency_ms", "mode", "count", "hold_seconds"} sets one;
+        POST {"reset": true} clears them all."""
+        if request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            if body.get("reset"):
+                self.faults.reset()
+            else:
+                if body.get("system") not in self.systems:
+                    return json_response({"error": f"unknown system {body.get('system')!r}"}, 400)
+                try:
+                    knob = Knob(
+                        latency_ms=int(body.get("latency_ms", 0)),
+                        mode=str(body.get("mode", "")),
+                        count=int(body.get("count", 0)),
+                        hold_seconds=float(body.get("hold_seconds", 30.0)),
+                    )
+                    self.faults.set(body["system"], knob)
+                except (TypeError, ValueError) as exc:
+                    return json_response({"error": str(exc)}, 400)
+        return json_response({name: vars(knob) for name, knob in self.faults.snapshot().items()})
+
+
+def build() -> StandIns:
+    """Every stand-in, seeded."""
+    systems: list[StandIn] = []
+    return StandIns(systems)
+
+
+def serve(host: str, port: int, standins: StandIns, ready: Callable[[str], None] | None = None) -> None:
+    """Serve until interrupted, many requests at once (a held "timeout" must not block the others)."""
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, standins, threaded=True)
+    url = f"http://{host}:{server.server_port}"
+    if ready is not None:
+        ready(url)
+    server.serve_forever()
