@@ -8,6 +8,20 @@ import re
 import sys
 
 VI = {
+    # VNeID login and the national systems (issue 11)
+    "National systems": "Hệ thống quốc gia",
+    "Logging in with VNeID is not connected on this system.": "Hệ thống này chưa kết nối đăng nhập bằng VNeID.",
+    "With your electronic identity account (VNeID): your name and personal identification number come from it, and you do not type them again.": "Bằng tài khoản định danh điện tử (VNeID): họ tên và số định danh cá nhân được lấy từ tài khoản, bạn không phải nhập lại.",
+    "Too many attempts. Please wait a minute and try again.": "Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.",
+    "VNeID cannot be reached right now. Please try again in a few minutes.": "Hiện không kết nối được VNeID. Vui lòng thử lại sau ít phút.",
+    "This VNeID login link is not valid any more. Please log in again.": "Liên kết đăng nhập VNeID này không còn hiệu lực. Vui lòng đăng nhập lại.",
+    "The VNeID login took too long. Please log in again.": "Quá thời gian đăng nhập VNeID. Vui lòng đăng nhập lại.",
+    "The VNeID login was cancelled.": "Bạn đã hủy đăng nhập VNeID.",
+    "VNeID did not confirm this login. Please log in again.": "VNeID không xác nhận lần đăng nhập này. Vui lòng đăng nhập lại.",
+    "Only personal VNeID accounts can log in here for now.": "Hiện chỉ tài khoản VNeID của cá nhân đăng nhập được tại đây.",
+    "This personal identification number cannot log in with VNeID here.": "Số định danh cá nhân này không đăng nhập bằng VNeID tại đây được.",
+    "This personal identification number belongs to an account that cannot log in with VNeID.": "Số định danh cá nhân này thuộc một tài khoản không đăng nhập bằng VNeID được.",
+    "MotCua sets this from what really happened; it cannot be sent.": "Hệ thống tự ghi nhận thông tin này theo thực tế xử lý; không được gửi lên.",
     # dossiers and the pages: where a dossier stands, and the web layer
     "Closed": "Đã kết thúc",
     "The procedure has no step %(step)s. Its steps: %(steps)s.": "Thủ tục không có bước “%(step)s”. Các bước của thủ tục: %(steps)s.",

@@ -8,7 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.accounts import services
+from motcua.accounts import services, sessions
+from motcua.accounts.current import user_of
 from motcua.core.throttling import WindowThrottle
 
 
@@ -35,4 +36,37 @@ class TokenView(APIView):
         return Response({"token": services.issue_token(**data.validated_data)})
 
 
-urlpatterns = [path("auth/token", TokenView.as_view(), name="auth-token")]
+class MeSerializer(serializers.Serializer[None]):
+    username = serializers.CharField()
+    role = serializers.CharField()
+    agency_code = serializers.CharField(allow_null=True)
+    full_name = serializers.CharField()
+    id_number = serializers.CharField(allow_null=True)
+    vneid_verified = serializers.BooleanField(
+        help_text="This session was opened with VNeID (never for a Bearer token)."
+    )
+
+
+class MeView(APIView):
+    """Who is calling (contract §8.1): any logged-in user, by session (with its CSRF token) or Bearer token."""
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        user = user_of(request)
+        agency = user.agency
+        return Response(
+            {
+                "username": user.username,
+                "role": user.role,
+                "agency_code": agency.code if agency is not None else None,
+                "full_name": user.full_name,
+                "id_number": user.id_number,
+                "vneid_verified": sessions.vneid_verified(request),
+            }
+        )
+
+
+urlpatterns = [
+    path("auth/token", TokenView.as_view(), name="auth-token"),
+    path("me", MeView.as_view(), name="me"),
+]

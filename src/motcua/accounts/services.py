@@ -12,7 +12,7 @@ from motcua.accounts import identity
 from motcua.accounts.models import ApiToken, User
 from motcua.accounts.roles import ROLES_NEEDING_AGENCY, Role
 from motcua.agencies.models import Agency
-from motcua.core.errors import Conflict, InvalidInput
+from motcua.core.errors import Conflict, Forbidden, InvalidInput
 
 IDENTIFIER_MESSAGES = {
     "length": _("A personal identification number has exactly 12 digits."),
@@ -81,3 +81,40 @@ def issue_token(*, username: str, password: str) -> str:
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
     return raw
+
+
+@transaction.atomic
+def citizen_from_vneid(*, id_number: str, full_name: str, email: str = "", phone: str = "") -> User:
+    """The citizen account a VNeID login opens: the one linked to the personal ID, else a new one.
+
+    Linked by personal ID (the same account ``createuser --id-number`` makes). The username carries
+    no personal data (it shows in logs and the admin). A staff account is never opened this way.
+    """
+    identity.check_personal_id(id_number)
+    user = User.objects.select_for_update().filter(id_number=id_number).first()
+    if user is not None:
+        if user.role != Role.CITIZEN or not user.is_active:
+            raise Forbidden(
+                _("This personal identification number belongs to an account that cannot log in with VNeID.")
+            )
+        changed = [
+            f
+            for f, v in (("full_name", full_name), ("email", email), ("phone", phone))
+            if v and not getattr(user, f)
+        ]
+        for name in changed:
+            setattr(user, name, {"full_name": full_name, "email": email, "phone": phone}[name])
+        if changed:
+            user.save(update_fields=changed)
+        return user
+    user = User(
+        username=f"vneid.{secrets.token_hex(6)}",
+        role=Role.CITIZEN,
+        full_name=full_name,
+        id_number=id_number,
+        email=email,
+        phone=phone,
+    )
+    user.set_unusable_password()  # VNeID is the only way in
+    user.save()
+    return user

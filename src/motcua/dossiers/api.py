@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts import sessions
 from motcua.accounts.current import user_of
 from motcua.core.errors import InvalidInput
 from motcua.core.schema import error_response
@@ -97,6 +98,7 @@ class DossierListCreate(ListAPIView[Dossier]):
             applicant=commands.Applicant(**body["applicant"]),
             documents=commands.documents(body.get("documents")),
             idempotency_key=key,
+            vneid_verified=sessions.vneid_verified(request),
         )
         shown = dossier if created else selectors.dossier_get(request.user, dossier.pk)
         return Response(DossierSerializer(shown).data, status=201 if created else 200)

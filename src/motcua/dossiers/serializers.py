@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,6 +31,36 @@ class DocumentInSerializer(serializers.Serializer[None]):
     file_id = serializers.UUIDField(required=False, allow_null=True, format="hex_verbose")
 
 
+# The facts the Decision 766 index counts (contract §8.2, last point): MotCua sets them from what
+# happened; a client that sends them is told so rather than silently ignored. import-dossiers carries them.
+FACT_FLAGS = (
+    "vneid_verified",
+    "population_data_used",
+    "e_result",
+    "result_pushed_to_warehouse",
+    "payment_channel",
+    "synced_to_national_portal",
+)
+DOCUMENT_FACT_FLAGS = ("digitized", "reused", "from_warehouse")
+
+
+def refuse_fact_flags(initial: Any) -> None:
+    """400 naming each index flag the body tries to set."""
+    if not isinstance(initial, dict):
+        return
+    message = _("MotCua sets this from what really happened; it cannot be sent.")
+    errors = {flag: [message] for flag in FACT_FLAGS if flag in initial}
+    documents = initial.get("documents")
+    if isinstance(documents, list):
+        for i, document in enumerate(documents):
+            if isinstance(document, dict):
+                errors |= {
+                    f"documents.{i}.{flag}": [message] for flag in DOCUMENT_FACT_FLAGS if flag in document
+                }
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 class DossierCreateSerializer(serializers.Serializer[None]):
     procedure_code = serializers.CharField(max_length=40)
     channel = serializers.ChoiceField(choices=Channel.choices)
@@ -45,6 +76,10 @@ class DossierCreateSerializer(serializers.Serializer[None]):
     )
     applicant = ApplicantSerializer()
     documents = DocumentInSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # ListSerializer takes max_length; the stubs do not know it
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        refuse_fact_flags(self.initial_data)
+        return attrs
 
 
 class ItemsField(serializers.ListField):
@@ -139,6 +174,15 @@ class DossierSerializer(serializers.Serializer[Dossier]):
     documents = serializers.SerializerMethodField()
     supplement_requests = serializers.SerializerMethodField()
     payments = serializers.SerializerMethodField()
+    # The facts the 766 index counts, set by MotCua from what happened (contract §8.2).
+    vneid_verified = serializers.BooleanField(help_text="Submitted in a session opened with VNeID.")
+    population_data_used = serializers.BooleanField(
+        help_text="Applicant data came from the population database."
+    )
+    e_result = serializers.BooleanField()
+    result_pushed_to_warehouse = serializers.BooleanField()
+    payment_channel = serializers.CharField(allow_null=True)
+    synced_to_national_portal = serializers.BooleanField()
 
     @extend_schema_field(serializers.CharField())
     def get_status_label(self, obj: Dossier) -> str:

@@ -214,11 +214,13 @@ def create_dossier(
     receiving_agency_code: str | None = None,
     resolving_agency_code: str | None = None,
     idempotency_key: str | None = None,
+    vneid_verified: bool = False,
 ) -> tuple[Dossier, bool]:
     """Submit online (citizens) or receive at the counter or by post (receivers, received at once).
     ``resolving_agency_code`` chooses among the procedure's implementing agencies (a commune-level
     procedure is settled by each commune). Returns the dossier and whether it was created now
-    (False when an Idempotency-Key repeats)."""
+    (False when an Idempotency-Key repeats). ``vneid_verified``: the citizen submits in a session opened
+    with VNeID (the 766 index counts it; a desk officer's dossier never is)."""
     digest = _digest(
         procedure_code, channel, applicant, tuple(documents), receiving_agency_code, resolving_agency_code
     )
@@ -296,7 +298,7 @@ def create_dossier(
         idempotency_key=idempotency_key or None,
         request_digest=digest,
         submitted_at=now,
-        vneid_verified=False,
+        vneid_verified=vneid_verified and actor.role == Role.CITIZEN,
     )
     files = _files(actor, documents, "documents")
     receipt = workflow.move(Action.RECEIVE, Status.SUBMITTED) if channel != Channel.ONLINE else None

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.accounts import sessions
 from motcua.accounts.current import user_of
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import agency_names
@@ -171,6 +172,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
                 documents=commands.documents(draft["documents"]),
                 resolving_agency_code=draft.get("resolving_agency_code"),
                 idempotency_key=f"portal:{draft['key']}",
+                vneid_verified=sessions.vneid_verified(request),
             )
         except ServiceError as exc:
             errors = [m for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]

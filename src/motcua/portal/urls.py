@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.portal import citizen, views
+from motcua.portal import citizen, views, vneid
 from motcua.web.login import Login
 
 app_name = "portal"
@@ -20,5 +20,7 @@ urlpatterns = [
     path("tra-cuu/ket-qua/", views.lookup_result, name="lookup_result"),
     path("danh-gia/", views.rate, name="rate"),
     path("dang-nhap/", Login.as_view(), name="login"),
+    path("dang-nhap/vneid", vneid.start, name="vneid"),
+    path("dang-nhap/vneid/callback", vneid.callback, name="vneid_callback"),
     path("dang-xuat/", LogoutView.as_view(next_page="portal:home"), name="logout"),
 ]

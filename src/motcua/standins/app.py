@@ -150,7 +150,9 @@ class StandIns:
 
 def build() -> StandIns:
     """Every stand-in, seeded."""
-    systems: list[StandIn] = []
+    from motcua.standins.vneid import VNeID
+
+    systems: list[StandIn] = [VNeID()]
     return StandIns(systems)
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from motcua.integrations import registry
 from motcua.web.access import home_for
 from motcua.web.forms import StyledForm
 from motcua.web.ratelimit import too_many, wait_seconds
@@ -32,7 +33,10 @@ class Login(LoginView):
         return home_for(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(staff=self.staff, layout=self.layout, **kwargs)
+        vneid = None if self.staff else registry.citizen_idp()
+        return super().get_context_data(
+            staff=self.staff, layout=self.layout, vneid_on=vneid is not None, **kwargs
+        )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if wait := wait_seconds(request, "login"):
