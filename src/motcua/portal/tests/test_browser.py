@@ -115,8 +115,8 @@ def test_online_dossier_from_submission_to_rating(
     assert receipt.get_attribute("href") == f"/api/v1/dossiers/{dossier.pk}/forms/receipt"
     receiver.shot("12-received-desktop")
     pdf = receiver.page.request.get(f"/api/v1/dossiers/{dossier.pk}/forms/receipt")
-    if pdf.status == 200:  # the forms API lands separately; once it does, the link must give a PDF
-        assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
     receiver.page.get_by_role("button", name="Chuyển xử lý").click()
     expect(receiver.page.get_by_text("Đã chuyển hồ sơ.")).to_be_visible()
 
