@@ -71,11 +71,13 @@ class StandIns:
         self.systems = {s.name: s for s in systems}
         self.faults = Faults()
         rules = [Rule("/", endpoint="index"), Rule("/health", endpoint="health")]
+        rules.append(Rule("/favicon.ico", endpoint="favicon"))
         rules.append(Rule("/_faults", endpoint="faults", methods=["GET", "POST"]))
         self.handlers: dict[str, tuple[StandIn | None, Handler]] = {
             "index": (None, self.on_index),
             "health": (None, self.on_health),
             "faults": (None, self.on_faults),
+            "favicon": (None, lambda request: Response(status=204)),
         }
         for system in self.systems.values():
             rules.extend(
