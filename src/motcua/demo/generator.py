@@ -34,6 +34,7 @@ from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.catalog.selectors import implementing_agencies
 from motcua.core.bulk import BulkTable
 from motcua.core.text import fold
+from motcua.demo.names import FAMILY
 from motcua.dossiers import serials
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import (
@@ -53,22 +54,6 @@ Progress = Callable[[int, int], None]
 
 BATCH = 20_000
 
-_FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-]
 _MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang", "Thu", "Xuân"]
 _GIVEN = [
     "An",
@@ -382,7 +367,7 @@ class _Story:
             return rng.choice(_ORGS)
         if rng.random() < 0.15:
             return rng.choice(_EDE)
-        return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
+        return f"{rng.choice(FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
 
     def draw_id_number(self, kind: str) -> str:
         rng = self.rng

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from motcua.demo.names import FAMILY
 from motcua.demo.users import DEMO_USERS
 
 SEED = 20260701
@@ -22,22 +23,6 @@ COUNT = 3000
 _HOME_PROVINCES = ["66"] * 8 + ["56", "68", "01", "79"]
 # The pre-2025 birth-registration codes that go with them (personal IDs keep their old code).
 _BIRTH_CODES = ["066"] * 6 + ["054", "056", "064", "067", "001", "079"]
-_FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-]
 _MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thành"]
 _MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Kim", "Mỹ"]
 _GIVEN_M = ["An", "Bình", "Dũng", "Hải", "Hùng", "Nam", "Phúc", "Quân", "Sơn", "Tuấn", "Khoa", "Long"]
@@ -125,7 +110,7 @@ def _one(rng: random.Random, n: int, *, full_name: str = "", id_number: str = ""
             full_name = rng.choice(_EDE_M if male else _EDE_F)
         else:
             middle, given = (_MIDDLE_M, _GIVEN_M) if male else (_MIDDLE_F, _GIVEN_F)
-            full_name = f"{rng.choice(_FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
+            full_name = f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
     home = rng.choice(_HOME_PROVINCES)
     permanent = _address(rng, home)
     current = permanent if rng.random() < 0.8 else _address(rng, rng.choice(_HOME_PROVINCES))
