@@ -162,7 +162,7 @@ def test_the_login_page_offers_vneid_when_connected_and_says_so_when_not(
 ) -> None:
     settings.MOTCUA_STANDINS_URL = ""
     page = Client().get("/dang-nhap/").content.decode()
-    assert "VNeID chưa được kết nối" in page or "not connected" in page
+    assert "Hệ thống này chưa kết nối đăng nhập bằng VNeID." in page
     off = Client().get("/dang-nhap/vneid", follow=True)
     assert off.redirect_chain[-1][0] == "/dang-nhap/"
     settings.MOTCUA_STANDINS_URL = standins_url
