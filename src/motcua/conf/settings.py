@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "motcua.files",
     "motcua.dossiers",
     "motcua.integrations",
+    "motcua.warehouse",
     "motcua.web",
     "motcua.backoffice",
     "motcua.monitoring",
