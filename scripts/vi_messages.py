@@ -8,6 +8,28 @@ import re
 import sys
 
 VI = {
+    # the citizen's document warehouse (kho dữ liệu điện tử)
+    "Citizens' document warehouse": "Kho dữ liệu điện tử của công dân",
+    "owner's personal ID or tax code": "số định danh cá nhân hoặc mã số thuế của chủ sở hữu",
+    "document code": "mã giấy tờ",
+    "source": "nguồn",
+    "issued at": "thời điểm cấp",
+    "warehouse document": "giấy tờ trong kho dữ liệu",
+    "warehouse documents": "giấy tờ trong kho dữ liệu",
+    "Electronic result": "Kết quả điện tử",
+    "Submitted document": "Giấy tờ đã nộp",
+    "Give either file_id or warehouse_id, not both.": "Chỉ gửi file_id hoặc warehouse_id, không gửi cả hai.",
+    "No document %(id)s in the applicant's data warehouse.": "Không có giấy tờ %(id)s trong kho dữ liệu của người nộp hồ sơ.",
+    "Use a document you already have": "Dùng giấy tờ đã có",
+    "No, I attach a file": "Không, tôi đính kèm tệp",
+    "result of dossier %(code)s": "kết quả của hồ sơ %(code)s",
+    "sent with dossier %(code)s": "đã nộp kèm hồ sơ %(code)s",
+    "Choose one of the documents offered.": "Hãy chọn một trong các giấy tờ được đề xuất.",
+    "From your data warehouse": "Lấy từ kho dữ liệu của bạn",
+    "Taken from the data warehouse": "Lấy từ kho dữ liệu",
+    "My data warehouse": "Kho dữ liệu của tôi",
+    "The results of your dossiers and the documents the one-stop desk received from you. When a procedure asks for one of them again, choose it instead of uploading it again.": "Kết quả giải quyết các hồ sơ của bạn và các giấy tờ Bộ phận một cửa đã tiếp nhận từ bạn. Khi một thủ tục yêu cầu lại giấy tờ nào, hãy chọn giấy tờ đó thay vì tải lên lần nữa.",
+    "Nothing yet: documents enter your warehouse when the one-stop desk receives a dossier, and results when they are handed over.": "Chưa có giấy tờ nào: giấy tờ được đưa vào kho khi Bộ phận một cửa tiếp nhận hồ sơ, kết quả được đưa vào khi trả kết quả.",
     # dossiers and the pages: where a dossier stands, and the web layer
     "Closed": "Đã kết thúc",
     "The procedure has no step %(step)s. Its steps: %(steps)s.": "Thủ tục không có bước “%(step)s”. Các bước của thủ tục: %(steps)s.",
