@@ -20,6 +20,9 @@ class WarehouseDocument(models.Model):
     owner = models.CharField(_("owner's personal ID or tax code"), max_length=14)
     code = models.CharField(_("document code"), max_length=60)
     name = models.CharField(_("name"), max_length=2000)
+    # The name without diacritics, lower case (core.text.fold): the portal matches it against the name
+    # of a required document when the codes differ.
+    name_key = models.CharField(max_length=2000, editable=False, default="")
     file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     dossier = models.ForeignKey(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.accounts.roles import Role
 from motcua.core.text import fold
@@ -34,20 +34,23 @@ def owned(owner: str, ids: Iterable[int]) -> dict[int, WarehouseDocument]:
 
 def offers(user: Any, required: Sequence[Any]) -> dict[str, list[WarehouseDocument]]:
     """For each required document (by code), the citizen's warehouse documents that match it: the same
-    document code first, then the same name without diacritics; the newest few of each. One query,
-    whatever the size of the warehouse."""
+    document code first, then the same name without diacritics; the newest few of each. One query for
+    the matching documents only, whatever the size of the warehouse."""
+    if not required:
+        return {}
+    codes = {req.code for req in required}
+    keys = {fold(req.name) for req in required}
     kept = list(
         documents_of(user)
+        .filter(Q(code__in=codes) | Q(name_key__in=keys))
         .select_related("dossier")
-        .only("id", "code", "name", "source", "issued_at", "file_id", "dossier__code")
+        .only("id", "code", "name", "name_key", "source", "issued_at", "file_id", "dossier__code")
     )
-    if not kept:
-        return {}
     by_code: dict[str, list[WarehouseDocument]] = {}
     by_name: dict[str, list[WarehouseDocument]] = {}
     for doc in kept:  # newest first, as read
         by_code.setdefault(doc.code, []).append(doc)
-        by_name.setdefault(fold(doc.name), []).append(doc)
+        by_name.setdefault(doc.name_key, []).append(doc)
     out: dict[str, list[WarehouseDocument]] = {}
     for req in required:
         found = list(by_code.get(req.code, [])[:OFFERS_PER_DOCUMENT])

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from motcua.core.text import fold
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.warehouse.models import Source, WarehouseDocument
 
@@ -27,6 +28,7 @@ def take_in_received(dossier: Dossier, documents: Iterable[DossierDocument], now
             owner=dossier.applicant_id_number,
             code=d.code,
             name=d.name,
+            name_key=fold(d.name),
             file_id=d.file_id,
             source=Source.SUBMITTED,
             dossier=dossier,
@@ -52,12 +54,14 @@ def push_result(dossier: Dossier, now: datetime) -> None:
     (the caller saves it)."""
     if dossier.result_file_id is None:
         return
+    name = result_name(dossier)[:2000]
     WarehouseDocument.objects.bulk_create(
         [
             WarehouseDocument(
                 owner=dossier.applicant_id_number,
                 code=f"KQ.{dossier.procedure.code}",
-                name=result_name(dossier)[:2000],
+                name=name,
+                name_key=fold(name),
                 file_id=dossier.result_file_id,
                 source=Source.RESULT,
                 dossier=dossier,

@@ -67,13 +67,15 @@ def test_someone_elses_warehouse_document_cannot_be_chosen(world: World) -> None
 
 def test_offers_match_by_code_then_by_name_without_diacritics(world: World) -> None:
     from motcua.catalog.models import ProcedureVersion
+    from motcua.core.text import fold
     from motcua.warehouse import selectors
 
     source = counter_dossier(world)
     by_code, by_name, other = fill(CITIZEN_ID, source, 3)
-    by_code.code, by_name.code, by_name.name = "GDN", "XX", "DIEU LE  cong ty"
-    other.code = "YY"
-    WarehouseDocument.objects.bulk_update([by_code, by_name, other], ["code", "name"])
+    by_code.code, by_name.code, other.code = "GDN", "XX", "YY"
+    by_name.name = "ĐIỀU LỆ  công ty"
+    by_name.name_key = fold(by_name.name)
+    WarehouseDocument.objects.bulk_update([by_code, by_name, other], ["code", "name", "name_key"])
     required = list(ProcedureVersion.objects.get(procedure__code="1.000956").required_documents.all())
     offers = selectors.offers(world.citizen, required)
     assert [d.pk for d in offers["GDN"]] == [by_code.pk]

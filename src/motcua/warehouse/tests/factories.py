@@ -32,6 +32,7 @@ def fill(owner: str, dossier: Any, n: int) -> list[WarehouseDocument]:
             owner=owner,
             code=CODES[i % len(CODES)],
             name=f"Giấy tờ số {i}",
+            name_key=f"giay to so {i}",
             file=f,
             source="submitted",
             dossier=dossier,
