@@ -80,6 +80,8 @@ OVERRIDE = "2026-12-24"  # a date with a calendar override, for PUT and DELETE
 
 # Callers by operation: the dossier writes are the one-stop desk's (an administrator gets 403 there).
 DESK_OPERATIONS = {"POST /api/v1/dossiers", "POST /api/v1/dossiers/{dossier_id}/actions"}
+# Only a citizen has a document warehouse (the returned dossier's e-result is in it).
+CITIZEN_OPERATIONS = {"GET /api/v1/me/documents"}
 
 
 @dataclass
@@ -164,7 +166,7 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
     _known = Known(
-        tokens={"admin": _token(world.admin), "desk": _token(desk)},
+        tokens={"admin": _token(world.admin), "desk": _token(desk), "citizen": _token(world.citizen)},
         path={
             "/api/v1/agencies/{code}": [{"code": "H15"}, {"code": "H15.TTPV"}],
             "/api/v1/procedures/{code}": [{"code": "1.000956"}, {"code": DRAFT}],
@@ -235,7 +237,13 @@ def _headers(operation: Any, known: Known) -> dict[str, str]:
     security = operation.definition.raw.get("security", [])
     if not security or {} in security:
         return {}  # open to everyone: called anonymously
-    role = "desk" if operation.label in DESK_OPERATIONS else "admin"
+    role = (
+        "desk"
+        if operation.label in DESK_OPERATIONS
+        else "citizen"
+        if operation.label in CITIZEN_OPERATIONS
+        else "admin"
+    )
     return {"Authorization": f"Bearer {known.tokens[role]}"}
 
 

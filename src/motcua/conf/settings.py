@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "motcua.files",
     "motcua.dossiers",
     "motcua.integrations",
+    "motcua.warehouse",
     "motcua.web",
     "motcua.backoffice",
     "motcua.monitoring",
@@ -277,6 +278,8 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "motcua.calendar.models.CalendarOverride.Kind",
         "AgencyKindEnum": "motcua.agencies.models.AgencyKind",
         "ApplicantKindEnum": ["individual", "organization"],
+        "WarehouseSourceEnum": ["result", "submitted"],
+        "SourceEnum": ["law", "override"],  # the calendar day's, named before the warehouse had a source
     },
 }
 

@@ -28,11 +28,13 @@ class Applicant:
 
 @dataclass(frozen=True)
 class DocumentIn:
-    """A document handed in: ``file_id`` of an upload, or none (seen on paper at the desk)."""
+    """A document handed in: ``file_id`` of an upload, ``warehouse_id`` of a document the applicant's
+    warehouse already holds (reused, not uploaded again), or neither (seen on paper at the desk)."""
 
     code: str
     name: str
     file_id: str | None = None
+    warehouse_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,14 +156,22 @@ def required(action: Action) -> list[str]:
 
 
 def documents(items: Sequence[DocumentIn | Mapping[str, Any]] | None) -> tuple[DocumentIn, ...]:
-    """Documents as checked by a serializer or a form ({"code", "name", "file_id"?}), or as given."""
+    """Documents as checked by a serializer or a form ({"code", "name", "file_id"?, "warehouse_id"?}),
+    or as given."""
     out = []
     for raw in items or ():
         if isinstance(raw, DocumentIn):
             out.append(raw)
         else:
-            file_id = raw.get("file_id")
-            out.append(DocumentIn(str(raw["code"]), str(raw["name"]), str(file_id) if file_id else None))
+            file_id, warehouse_id = raw.get("file_id"), raw.get("warehouse_id")
+            out.append(
+                DocumentIn(
+                    str(raw["code"]),
+                    str(raw["name"]),
+                    str(file_id) if file_id else None,
+                    int(warehouse_id) if warehouse_id else None,
+                )
+            )
     return tuple(out)
 
 

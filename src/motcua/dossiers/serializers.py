@@ -29,6 +29,14 @@ class DocumentInSerializer(serializers.Serializer[None]):
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=2000)
     file_id = serializers.UUIDField(required=False, allow_null=True, format="hex_verbose")
+    warehouse_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="A document of the applicant's warehouse (GET /api/v1/me/documents), reused instead "
+        "of uploaded again; not together with file_id.",
+    )
 
 
 # The facts the Decision 766 index counts (contract §8.2, last point): MotCua sets them from what
@@ -167,6 +175,7 @@ class DossierSerializer(serializers.Serializer[Dossier]):
     resolved_at = serializers.SerializerMethodField()
     returned_at = serializers.SerializerMethodField()
     outcome = serializers.CharField(allow_null=True)
+    result_pushed_to_warehouse = serializers.BooleanField()
     timeliness = serializers.SerializerMethodField()
     clock_paused = serializers.SerializerMethodField()
     current_step = serializers.SerializerMethodField()

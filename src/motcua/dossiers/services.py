@@ -44,6 +44,9 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
+from motcua.warehouse import selectors as warehouse_selectors
+from motcua.warehouse import services as warehouse
+from motcua.warehouse.models import WarehouseDocument
 
 # --- helpers --------------------------------------------------------------------------------------------
 
@@ -68,20 +71,47 @@ def _files(actor: User, documents: Sequence[DocumentIn], field: str) -> dict[str
     return found
 
 
+def _reused(owner: str, documents: Sequence[DocumentIn], field: str) -> dict[int, WarehouseDocument]:
+    """The warehouse documents given by ``warehouse_id``: the applicant's own (``owner``) or, as if
+    they did not exist, 404 — another person's warehouse is never visible."""
+    both = {
+        f"{field}.{i}.warehouse_id": [_("Give either file_id or warehouse_id, not both.")]
+        for i, d in enumerate(documents)
+        if d.file_id and d.warehouse_id
+    }
+    if both:
+        raise InvalidInput(fields=both)
+    found = warehouse_selectors.owned(owner, (d.warehouse_id for d in documents if d.warehouse_id))
+    unknown = {
+        f"{field}.{i}.warehouse_id": [
+            _("No document %(id)s in the applicant's data warehouse.") % {"id": d.warehouse_id}
+        ]
+        for i, d in enumerate(documents)
+        if d.warehouse_id and d.warehouse_id not in found
+    }
+    if unknown:
+        raise NotFound(fields=unknown)
+    return found
+
+
 def _add_documents(
     dossier: Dossier,
     files: dict[str, StoredFile],
     documents: Sequence[DocumentIn],
     now: datetime,
     supplement: SupplementRequest | None = None,
+    reused: dict[int, WarehouseDocument] | None = None,
 ) -> list[DossierDocument]:
+    kept = reused or {}
     return DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
             code=d.code,
             name=d.name,
-            file=files.get(d.file_id or ""),
-            digitized=bool(d.file_id),
+            file=kept[d.warehouse_id].file if d.warehouse_id else files.get(d.file_id or ""),
+            digitized=bool(d.file_id or d.warehouse_id),
+            reused=bool(d.warehouse_id),
+            from_warehouse=bool(d.warehouse_id),
             added_at=now,
             supplement=supplement,
         )
@@ -300,6 +330,8 @@ def create_dossier(
         submitted_at=now,
         vneid_verified=vneid_verified and actor.role == Role.CITIZEN,
     )
+    owner = (actor.id_number or "") if actor.role == Role.CITIZEN else applicant.id_number
+    reused = _reused(owner, documents, "documents")
     files = _files(actor, documents, "documents")
     receipt = workflow.move(Action.RECEIVE, Status.SUBMITTED) if channel != Channel.ONLINE else None
     if receipt is not None:  # the desk receives what is handed in at once
@@ -312,8 +344,9 @@ def create_dossier(
         raise Conflict(
             _("This Idempotency-Key is being used by another request."), code="idempotency_key_reused"
         ) from exc
-    docs = _add_documents(dossier, files, documents, now)
+    docs = _add_documents(dossier, files, documents, now, reused=reused)
     if receipt is not None:
+        warehouse.take_in_received(dossier, docs, now)
         serials.assign_code(dossier, now)
     events = [
         DossierEvent(
@@ -454,7 +487,9 @@ def _refuse_step(refusal: tuple[workflow.StepRefusal, int] | None, steps: list[P
 
 
 def _receive(step: _Step, command: commands.Receive) -> None:
-    """Tiếp nhận: the clock starts (workflow) and the code is given last (``act``)."""
+    """Tiếp nhận: the clock starts (workflow) and the code is given last (``act``). The digitised
+    documents enter the applicant's warehouse now: the desk has just checked them."""
+    warehouse.take_in_received(step.dossier, step.dossier.documents.all(), step.now)
 
 
 def _request_supplement(step: _Step, command: commands.RequestSupplement) -> None:
@@ -481,8 +516,11 @@ def _supplement(step: _Step, command: commands.Supplement) -> None:
         raise InvalidInput(fields={"documents": [_("Attach the documents that were asked for.")]})
     dossier = step.dossier
     request = dossier.supplement_requests.filter(completed_at__isnull=True).order_by("-requested_at").first()
-    files = _files(step.actor, command.documents, "documents")
-    _add_documents(dossier, files, command.documents, step.now, supplement=request)
+    actor = step.actor
+    owner = (actor.id_number or "") if actor.role == Role.CITIZEN else dossier.applicant_id_number
+    reused = _reused(owner, command.documents, "documents")
+    files = _files(actor, command.documents, "documents")
+    _add_documents(dossier, files, command.documents, step.now, supplement=request, reused=reused)
     if request is not None:
         request.completed_at = step.now
         request.save(update_fields=["completed_at"])
@@ -624,6 +662,7 @@ def _return_result(step: _Step, command: commands.ReturnResult) -> None:
     _close_open_step(dossier, step.now)
     dossier.returned_at = step.now
     dossier.return_method = command.method
+    warehouse.push_result(dossier, step.now)  # the applicant may have it from now on
     step.data = {"method": command.method}
 
 

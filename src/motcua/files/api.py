@@ -21,6 +21,7 @@ from motcua.files import sniff
 from motcua.files.downloads import download
 from motcua.files.models import StoredFile
 from motcua.files.services import store_upload
+from motcua.warehouse.selectors import documents_of
 
 FileResult = inline_serializer(
     "FileResult",
@@ -54,7 +55,9 @@ class Upload(APIView):
 
 
 class Download(APIView):
-    """A file is served to who uploaded it and to whoever may see a dossier it belongs to."""
+    """A file is served to who uploaded it, to whoever may see a dossier it belongs to (a document
+    reused from the warehouse belongs to the dossier that reuses it), and to the citizen whose
+    warehouse keeps it."""
 
     permission_classes = [IsAuthenticated]
 
@@ -70,6 +73,7 @@ class Download(APIView):
                 Q(uploaded_by=request.user)
                 | Q(pk__in=visible.filter(documents__file_id=file_id).values("documents__file_id"))
                 | Q(pk__in=visible.filter(result_file_id=file_id).values("result_file_id"))
+                | Q(pk__in=documents_of(request.user).filter(file_id=file_id).values("file_id"))
             )
             .first()
         )

@@ -35,6 +35,7 @@ from motcua.portal import selectors as portal
 from motcua.portal.forms import DocumentsForm, PlaceForm, RatingForm, place_from_address
 from motcua.portal.presenters import next_step
 from motcua.portal.views import ONLINE
+from motcua.warehouse import selectors as warehouse
 from motcua.web import presenters
 from motcua.web.access import citizen_required
 from motcua.web.forms import ApplicantForm, ReasonForm, SupplementForm, show_service_error
@@ -65,6 +66,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     stored = {d["code"]: d for d in draft.get("documents", [])}
     user = user_of(request)
     places = list(implementing_agencies(version).select_related("admin_unit"))
+    offers = warehouse.offers(user, required)
     if request.method != "POST":
         initial = draft.get("applicant") or {
             "kind": "individual",
@@ -74,7 +76,9 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             "email": user.email,
         }
         applicant = ApplicantForm(initial=initial, organisations=organisations)
-        documents = DocumentsForm(documents=required, kept={c: d["filename"] for c, d in stored.items()})
+        documents = DocumentsForm(
+            documents=required, kept=_uploaded(stored), offers=offers, chosen=_from_warehouse(stored)
+        )
         where = draft.get("resolving_agency_code") or _place_for(version, initial.get("address", ""), places)
         place = (
             PlaceForm(initial={"resolving_agency_code": where}, agencies=places) if len(places) > 1 else None
@@ -92,6 +96,21 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     place_ok = place is None or place.is_valid()
     upload_errors: dict[int, list[str]] = {}
     for i, doc in enumerate(required):
+        choice = request.POST.get(f"use_{i}", "")
+        if choice:  # a document of the warehouse: nothing is uploaded twice
+            picked = next((w for w in offers.get(doc.code, []) if str(w.pk) == choice), None)
+            if picked is None:
+                upload_errors[i] = [_("Choose one of the documents offered.")]
+            else:
+                stored[doc.code] = {
+                    "code": doc.code,
+                    "name": doc.name,
+                    "warehouse_id": picked.pk,
+                    "filename": picked.name,
+                }
+            continue
+        if f"use_{i}" in request.POST and stored.get(doc.code, {}).get("warehouse_id"):
+            del stored[doc.code]  # the citizen went back to attaching a file
         upload = request.FILES.get(f"doc_{i}")
         if upload is None:
             continue
@@ -119,8 +138,14 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     request.session[_draft_key(code)] = draft
     if applicant_ok and place_ok and not upload_errors:
         return redirect("portal:review", code=code)
+    chosen = _from_warehouse(stored)
     documents = DocumentsForm(
-        data={}, files={}, documents=required, kept={c: d["filename"] for c, d in stored.items()}
+        data={f"use_{i}": str(chosen[d.code]) for i, d in enumerate(required) if d.code in chosen},
+        files={},
+        documents=required,
+        kept=_uploaded(stored),
+        offers=offers,
+        chosen=chosen,
     )
     documents.is_valid()
     for i, errors in upload_errors.items():
@@ -128,6 +153,16 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             documents.add_error(f"doc_{i}", error)
     documents.mark_invalid()
     return _submit_page(request, version, applicant, documents, place, status=400)
+
+
+def _uploaded(stored: dict[str, Any]) -> dict[str, str]:
+    """The draft's documents attached as files: code → file name."""
+    return {c: d["filename"] for c, d in stored.items() if not d.get("warehouse_id")}
+
+
+def _from_warehouse(stored: dict[str, Any]) -> dict[str, int]:
+    """The draft's documents taken from the warehouse: code → warehouse id."""
+    return {c: int(d["warehouse_id"]) for c, d in stored.items() if d.get("warehouse_id")}
 
 
 def _place_for(version: ProcedureVersion, address: str, places: list[Agency]) -> str:
@@ -210,6 +245,14 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     rated = portal.rated_ids([d.pk for d in page])
     rows = [(d, next_step(d, rated=d.pk in rated)) for d in page]
     return render(request, "portal/my_dossiers.html", {"page": page, "rows": rows})
+
+
+@citizen_required
+def my_documents(request: HttpRequest) -> HttpResponse:
+    """Kho dữ liệu của tôi: what the State already holds for the citizen, to download or reuse."""
+    kept = warehouse.documents_of(request.user).select_related("dossier")
+    page = Paginator(kept, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/my_documents.html", {"page": page})
 
 
 @citizen_required

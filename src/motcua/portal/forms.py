@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
@@ -12,13 +13,24 @@ from motcua.web.forms import StyledForm, set_choices, upload_field
 
 
 class DocumentsForm(StyledForm):
-    """One upload per required document. A document already attached to the draft may be kept;
-    which ones are missing is known only once the uploads are stored, so the view adds those errors."""
+    """One upload per required document, and beside it the matching documents of the citizen's data
+    warehouse (``offers``, by document code), so that nothing the State holds is uploaded twice.
+    A document already attached to the draft may be kept; which ones are missing is known only once
+    the uploads are stored, so the view adds those errors."""
 
-    def __init__(self, *args: Any, documents: list[Any], kept: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        documents: list[Any],
+        kept: dict[str, str],
+        offers: dict[str, list[Any]] | None = None,
+        chosen: dict[str, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.documents = documents
         self.kept = kept
+        self.offers = offers or {}
         for i, doc in enumerate(documents):
             keeping = kept.get(doc.code)
             lead = (
@@ -27,10 +39,29 @@ class DocumentsForm(StyledForm):
                 else ""
             )
             self.fields[f"doc_{i}"] = upload_field(doc.name, lead=lead)
+            if doc.code in self.offers:
+                self.fields[f"use_{i}"] = forms.ChoiceField(
+                    label=_("Use a document you already have"),
+                    choices=[("", _("No, I attach a file"))]
+                    + [(str(w.pk), warehouse_label(w)) for w in self.offers[doc.code]],
+                    required=False,
+                    initial=str((chosen or {}).get(doc.code, "")),
+                    widget=forms.RadioSelect(attrs={"data-warehouse-for": f"id_doc_{i}"}),
+                )
         self.style_fields()
 
-    def rows(self) -> list[tuple[Any, Any]]:
-        return [(doc, self[f"doc_{i}"]) for i, doc in enumerate(self.documents)]
+    def rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (doc, self[f"doc_{i}"], self[f"use_{i}"] if f"use_{i}" in self.fields else None)
+            for i, doc in enumerate(self.documents)
+        ]
+
+
+def warehouse_label(doc: Any) -> str:
+    """How a warehouse document is offered: its name, where it came from and when."""
+    origin = _("result of dossier %(code)s") if doc.source == "result" else _("sent with dossier %(code)s")
+    when = timezone.localtime(doc.issued_at).strftime("%d/%m/%Y")
+    return f"{doc.name} — {origin % {'code': doc.dossier.code or '—'}}, {when}"
 
 
 class LookupForm(StyledForm):

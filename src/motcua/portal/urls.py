@@ -12,6 +12,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/nop-truc-tuyen/xem-lai/", citizen.review, name="review"),
     path("ho-so/", citizen.my_dossiers, name="my_dossiers"),
     path("ho-so/<int:pk>/", citizen.my_dossier, name="my_dossier"),
+    path("kho-du-lieu/", citizen.my_documents, name="my_documents"),
     path("ho-so/<int:pk>/da-nop/", citizen.submitted, name="submitted"),
     path("ho-so/<int:pk>/bo-sung/", citizen.supplement, name="supplement"),
     path("ho-so/<int:pk>/ket-qua/", citizen.result, name="result"),

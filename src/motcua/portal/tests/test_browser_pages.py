@@ -125,3 +125,30 @@ def test_the_dashboard_picker_finds_an_agency_at_both_widths(
         leader.page.get_by_role("button", name="Xem").click()
         expect(leader.page.get_by_role("heading", name="Ủy ban nhân dân xã Hòa Phú", level=1)).to_be_visible()
         leader.close()
+
+
+def test_the_warehouse_choice_at_390_px_under_the_csp(browser: Any, live_server: Any, world: Any) -> None:
+    """A returning citizen picks a document the warehouse holds: the upload beside it steps aside, the
+    long labels wrap inside the phone's width, and the page's script runs under the strict CSP."""
+    from motcua.dossiers.tests.conftest import counter_dossier
+    from motcua.warehouse.models import WarehouseDocument
+    from motcua.warehouse.tests.factories import fill
+
+    kept = fill(world.citizen.id_number, counter_dossier(world), 6)
+    WarehouseDocument.objects.filter(pk__in=[k.pk for k in kept]).update(
+        name="Giấy đề nghị đăng ký doanh nghiệp công ty trách nhiệm hữu hạn một thành viên (bản chính)"
+    )
+    phone = Session(browser, live_server.url, viewport=PHONE_390)
+    phone.login(world.citizen.username, PASSWORD)
+    page = phone.page
+    page.goto("/thu-tuc/1.000956/nop-truc-tuyen/")
+    expect(page.get_by_text("Dùng giấy tờ đã có").first).to_be_visible()
+    upload = page.locator("#id_doc_0")
+    expect(upload).to_be_visible()
+    page.locator("input[name='use_0']").nth(1).check()
+    expect(upload).to_be_hidden()
+    assert phone.fits()
+    phone.shot("42-warehouse-choice-phone-390")
+    page.get_by_label("Không, tôi đính kèm tệp").first.check()
+    expect(upload).to_be_visible()
+    phone.close()
