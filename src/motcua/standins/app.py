@@ -150,7 +150,9 @@ class StandIns:
 
 def build() -> StandIns:
     """Every stand-in, seeded."""
-    systems: list[StandIn] = []
+    from motcua.standins.population import Population
+
+    systems: list[StandIn] = [Population()]
     return StandIns(systems)
 
 
