@@ -97,6 +97,9 @@ class DossierListCreate(ListAPIView[Dossier]):
             applicant=commands.Applicant(**body["applicant"]),
             documents=commands.documents(body.get("documents")),
             idempotency_key=key,
+            population_lookup_id=str(body["population_lookup_id"])
+            if body.get("population_lookup_id")
+            else None,
         )
         shown = dossier if created else selectors.dossier_get(request.user, dossier.pk)
         return Response(DossierSerializer(shown).data, status=201 if created else 200)

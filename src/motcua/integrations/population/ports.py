@@ -6,6 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from motcua.accounts import identity
+
+
+def check_id_number(value: str) -> str:
+    """A 12-digit personal ID, or the 9-digit ID card (CMND) of before 2016; raises
+    ``identity.InvalidIdentifier`` for anything else."""
+    value = value.strip()
+    if len(value) == 9 and value.isascii() and value.isdigit():
+        return value
+    return identity.check_personal_id(value)
+
 
 @dataclass(frozen=True)
 class CitizenQuery:
