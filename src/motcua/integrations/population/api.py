@@ -40,7 +40,7 @@ def _id_number(value: str) -> str:
         raise serializers.ValidationError(str(IDENTIFIER_MESSAGES[exc.reason])) from exc
 
 
-class LookupRequestSerializer(serializers.Serializer[None]):
+class PopulationQuerySerializer(serializers.Serializer[None]):
     id_number = serializers.CharField(
         max_length=12, help_text="The 12-digit personal ID (or a 9-digit old ID card number)."
     )
@@ -88,7 +88,7 @@ class PopulationLookupView(APIView):
     throttle_scope = "population"
 
     @extend_schema(
-        request=LookupRequestSerializer,
+        request=PopulationQuerySerializer,
         responses={
             200: LookupResponse,
             404: error_response(
@@ -101,7 +101,7 @@ class PopulationLookupView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = LookupRequestSerializer(data=request.data)
+        data = PopulationQuerySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         body = data.validated_data
         query = CitizenQuery(
