@@ -46,6 +46,9 @@ def test_the_lookup_fills_the_applicant_and_the_dossier_says_so(world: Any, stan
     desk = logged_in(world.receiver)
     form = desk.get(URL).content.decode()
     assert "Tra cứu CSDL quốc gia về dân cư" in form and 'name="population_lookup"' in form
+    # Enter in a field presses the form's first submit button: it must receive, not look up.
+    first = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form)
+    assert first is not None and "population_lookup" not in first.group(0)
 
     response = desk.post(URL, {**typed(), "population_lookup": "1"})
     page = response.content.decode()
