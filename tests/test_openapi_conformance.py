@@ -44,11 +44,14 @@ from motcua.accounts.models import ApiToken
 from motcua.calendar.services import set_override
 from motcua.catalog import exchange
 from motcua.catalog.services import create_procedure
+from motcua.conftest import standins as standins  # noqa: F401 — the fixtures, used below
+from motcua.conftest import standins_url as standins_url  # noqa: F401
 from motcua.core.throttling import WindowThrottle
 from motcua.dossiers import commands, services
 from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
+from motcua.standins.citizens import all_citizens
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 
@@ -79,7 +82,11 @@ DRAFT = "1.000002"  # a procedure whose version 1 is still a draft, for .../publ
 OVERRIDE = "2026-12-24"  # a date with a calendar override, for PUT and DELETE
 
 # Callers by operation: the dossier writes are the one-stop desk's (an administrator gets 403 there).
-DESK_OPERATIONS = {"POST /api/v1/dossiers", "POST /api/v1/dossiers/{dossier_id}/actions"}
+DESK_OPERATIONS = {
+    "POST /api/v1/dossiers",
+    "POST /api/v1/dossiers/{dossier_id}/actions",
+    "POST /api/v1/population/lookup",
+}
 # Only a citizen has a document warehouse (the returned dossier's e-result is in it).
 CITIZEN_OPERATIONS = {"GET /api/v1/me/documents"}
 
@@ -135,7 +142,7 @@ def _catalog_file() -> bytes:
 
 
 @pytest.fixture
-def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
+def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iterator[Known]:
     global _known
     settings.MEDIA_ROOT = tmp_path / "media"
     desk = world.receiver
@@ -165,6 +172,12 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
     dossiers = [{"dossier_id": d.pk} for d in (submitted, received, returned)]
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
+    seeded = all_citizens()[1]  # known to the population stand-in (the ``standins`` fixture)
+    citizen = {
+        "id_number": seeded.id_number,
+        "full_name": seeded.full_name,
+        "birth_date": seeded.birth_date.isoformat(),
+    }
     _known = Known(
         tokens={"admin": _token(world.admin), "desk": _token(desk), "citizen": _token(world.citizen)},
         path={
@@ -215,6 +228,7 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
             "POST /api/v1/procedures/import": [{"file": _catalog_file()}],
             "PUT /api/v1/calendar/days/{date}": [{"kind": "holiday", "name": "Nghỉ bù"}],
             "POST /api/v1/files": [{"file": PDF}],
+            "POST /api/v1/population/lookup": [citizen],
         },
     )
     yield _known
@@ -286,6 +300,7 @@ def test_the_rate_limited_operations_are_those_of_the_contract() -> None:
         "POST /api/v1/auth/token",
         "POST /api/v1/lookup",
         "POST /api/v1/lookup/result",
+        "POST /api/v1/population/lookup",
         "POST /api/v1/ratings",
     ]
 
@@ -303,5 +318,7 @@ def test_rate_limited_answers_conform(label: str, province: Known, monkeypatch: 
     statuses = []
     while len(statuses) < 10 and 429 not in statuses:
         case = operation.Case(body=body, media_type="application/json")
-        statuses.append(case.call_and_validate(checks=CHECKS).status_code)
+        statuses.append(
+            case.call_and_validate(headers=_headers(operation, province), checks=CHECKS).status_code
+        )
     assert 200 <= statuses[0] < 300 and statuses[-1] == 429, statuses

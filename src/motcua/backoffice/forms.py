@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts import identity
+from motcua.accounts.services import IDENTIFIER_MESSAGES
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import CLOSING, Action
+from motcua.integrations.population.ports import CitizenQuery, check_id_number
 from motcua.web import pickers
 from motcua.web.forms import ReasonForm, StyledForm, SupplementForm, set_choices, upload_field
 
@@ -168,4 +173,54 @@ class IntakeForm(StyledForm):
             self,
             "documents",
             [(d.code, f"{d.name} ({d.get_form_display()}, {d.count})") for d in required_documents],
+        )
+
+
+class PopulationLookupForm(StyledForm):
+    """The desk's look-up in the National Population Database (prefix ``pop``, inside the intake form)."""
+
+    id_number = forms.CharField(
+        label=_("Personal ID number"),
+        max_length=12,
+        help_text=_("12 digits, or the 9 digits of an old ID card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    birth = forms.CharField(
+        label=_("Date or year of birth"),
+        max_length=10,
+        help_text=_("dd/mm/yyyy, or only the year: yyyy."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_id_number(self) -> str:
+        try:
+            return check_id_number(self.cleaned_data["id_number"])
+        except identity.InvalidIdentifier as exc:
+            raise forms.ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+
+    def clean_birth(self) -> date | int:
+        text = self.cleaned_data["birth"].strip()
+        today = date.today()  # noqa: DTZ011 — a calendar date
+        if re.fullmatch(r"\d{4}", text):
+            if not 1900 <= int(text) <= today.year:
+                raise forms.ValidationError(_("The date of birth is in the future, or before 1900."))
+            return int(text)
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                born = datetime.strptime(text, pattern).date()  # noqa: DTZ007 — a calendar date
+            except ValueError:
+                continue
+            if not date(1900, 1, 1) <= born <= today:
+                raise forms.ValidationError(_("The date of birth is in the future, or before 1900."))
+            return born
+        raise forms.ValidationError(_("Enter a date as dd/mm/yyyy, or a year as yyyy."))
+
+    def query(self) -> CitizenQuery:
+        born = self.cleaned_data["birth"]
+        return CitizenQuery(
+            id_number=self.cleaned_data["id_number"],
+            full_name=self.cleaned_data["full_name"],
+            birth_date=born if isinstance(born, date) else None,
+            birth_year=born if isinstance(born, int) else None,
         )

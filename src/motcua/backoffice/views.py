@@ -23,7 +23,7 @@ from motcua.accounts.roles import Role
 from motcua.agencies.selectors import agency_names
 from motcua.backoffice import presenters as actions
 from motcua.backoffice import selectors
-from motcua.backoffice.forms import IntakeForm, form_for
+from motcua.backoffice.forms import IntakeForm, PopulationLookupForm, form_for
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import NotFound, ServiceError
@@ -31,7 +31,9 @@ from motcua.dossiers import commands, services
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action
-from motcua.web import presenters
+from motcua.integrations import registry
+from motcua.integrations.population import services as population_services
+from motcua.web import presenters, ratelimit
 from motcua.web.access import staff_required
 from motcua.web.forms import ApplicantForm, StyledForm, show_service_error
 from motcua.web.uploads import store
@@ -263,9 +265,14 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
             required_documents=required, initial={"documents": [d.code for d in required if d.required]}
         )
         applicant = ApplicantForm(prefix="applicant", organisations=organisations)
-        return _intake_page(request, version, form, applicant)
+        return _intake_page(request, version, form, applicant, _Population())
+    if "population_lookup" in request.POST:
+        return _intake_lookup(request, version, required, organisations)
     form = IntakeForm(request.POST, required_documents=required)
     applicant = ApplicantForm(request.POST, prefix="applicant", organisations=organisations)
+    lookup_id = request.POST.get("population_lookup_id", "").strip()[:36]
+    population = _Population(form=PopulationLookupForm(prefix="pop", initial=_posted(request, "pop")))
+    population.lookup_id = lookup_id
     if form.is_valid() & applicant.is_valid():
         names = {d.code: d.name for d in required}
         try:
@@ -277,22 +284,100 @@ def intake(request: HttpRequest, code: str) -> HttpResponse:
                 documents=[
                     commands.DocumentIn(code=c, name=names[c]) for c in form.cleaned_data["documents"]
                 ],
+                population_lookup_id=lookup_id or None,
             )
         except ServiceError as exc:
             show_service_error(applicant, exc, {"channel": "__all__", "receiving_agency_code": "__all__"})
         else:
             messages.success(request, _("Received. Print the receipt for the applicant."))
             return redirect("backoffice:received", pk=created.pk)
-    return _intake_page(request, version, form, applicant, status=400)
+    return _intake_page(request, version, form, applicant, population, status=400)
+
+
+@dataclass
+class _Population:
+    """The look-up block of the intake page: on or off, its form, the look-up in use, what it said."""
+
+    form: PopulationLookupForm | None = None
+    lookup_id: str = ""
+    message: str = ""
+    failed: bool = False
+
+    @property
+    def on(self) -> bool:
+        return registry.population_registry() is not None
+
+
+def _posted(request: HttpRequest, prefix: str) -> dict[str, str]:
+    """What was typed in the fields of ``prefix``, as initial values (no errors shown for them)."""
+    return {
+        key.removeprefix(f"{prefix}-"): str(value)
+        for key, value in request.POST.items()
+        if key.startswith(f"{prefix}-")
+    }
+
+
+def _intake_lookup(
+    request: HttpRequest, version: Any, required: list[Any], organisations: bool
+) -> HttpResponse:
+    """The look-up button: ask the population database and fill the applicant's blank fields from
+    what it holds, keeping everything else that was typed. Nothing is received yet."""
+    typed = _posted(request, "applicant")
+    form = IntakeForm(
+        required_documents=required,
+        initial={"documents": request.POST.getlist("documents"), "channel": request.POST.get("channel")},
+    )
+    lookup = PopulationLookupForm(request.POST, prefix="pop")
+    population = _Population(form=lookup)
+    status = 200
+    if not population.on:
+        population.form = None
+    elif not lookup.is_valid():
+        status = 400
+    elif (wait := ratelimit.wait_seconds_for_user(user_of(request), "population")) is not None:
+        population.message = _("Too many look-ups. Please wait %(seconds)s seconds and try again.") % {
+            "seconds": wait
+        }
+        population.failed, status = True, 429
+    else:
+        row = population_services.lookup_citizen(officer=user_of(request), query=lookup.query())
+        try:
+            record = population_services.raise_unless_found(row)
+        except ServiceError as exc:
+            population.message, population.failed = str(exc.message), True
+        else:
+            filled = population_services.filled_applicant(
+                commands.Applicant(
+                    kind=typed.get("kind", "individual"),
+                    full_name=typed.get("full_name", "").strip(),
+                    id_number=typed.get("id_number", "").strip(),
+                    address=typed.get("address", "").strip(),
+                ),
+                record,
+            )
+            typed.update(full_name=filled.full_name, id_number=filled.id_number, address=filled.address)
+            population.lookup_id = str(row.lookup_id)
+            population.message = _(
+                "Found in the National Population Database: %(name)s. The applicant's empty fields are filled in."
+            ) % {"name": record.full_name}
+    applicant = ApplicantForm(prefix="applicant", organisations=organisations, initial=typed)
+    return _intake_page(request, version, form, applicant, population, status=status)
 
 
 def _intake_page(
-    request: HttpRequest, version: Any, form: IntakeForm, applicant: ApplicantForm, status: int = 200
+    request: HttpRequest,
+    version: Any,
+    form: IntakeForm,
+    applicant: ApplicantForm,
+    population: _Population,
+    status: int = 200,
 ) -> HttpResponse:
+    if population.form is None and population.on:
+        population.form = PopulationLookupForm(prefix="pop")
     return render(
         request,
         "backoffice/intake.html",
-        {"p": version, "form": form, "applicant": applicant},
+        {"p": version, "form": form, "applicant": applicant, "population": population},
         status=status,
     )
 

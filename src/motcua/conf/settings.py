@@ -255,6 +255,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("MOTCUA_LOGIN_RATE", "10/min"),
         "lookup": os.environ.get("MOTCUA_LOOKUP_RATE", "30/min"),
+        # Population-database look-ups per officer (contract §8.2).
+        "population": os.environ.get("MOTCUA_POPULATION_RATE", "30/min"),
     },
     # Proxies in front of the app; throttles key on the client address, never on a spoofable header.
     "NUM_PROXIES": int(os.environ.get("MOTCUA_NUM_PROXIES", "0")),

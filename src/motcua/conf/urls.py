@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.files.api")),
     path("", include("motcua.monitoring.api")),
     path("", include("motcua.warehouse.api")),
+    path("", include("motcua.integrations.population.api")),
 ]
 
 urlpatterns = [

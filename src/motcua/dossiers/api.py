@@ -99,6 +99,9 @@ class DossierListCreate(ListAPIView[Dossier]):
             documents=commands.documents(body.get("documents")),
             idempotency_key=key,
             vneid_verified=sessions.vneid_verified(request),
+            population_lookup_id=str(body["population_lookup_id"])
+            if body.get("population_lookup_id")
+            else None,
         )
         shown = dossier if created else selectors.dossier_get(request.user, dossier.pk)
         return Response(DossierSerializer(shown).data, status=201 if created else 200)

@@ -16,8 +16,8 @@ from motcua.dossiers.selectors import LookupResult
 
 class ApplicantSerializer(serializers.Serializer[None]):
     kind = serializers.ChoiceField(choices=["individual", "organization"], default="individual")
-    full_name = serializers.CharField(max_length=200)
-    id_number = serializers.CharField(max_length=14)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
     phone = serializers.RegexField(
         r"^\+?\d{8,15}$", max_length=20, required=False, allow_blank=True, default=""
     )
@@ -84,9 +84,24 @@ class DossierCreateSerializer(serializers.Serializer[None]):
     )
     applicant = ApplicantSerializer()
     documents = DocumentInSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]  # ListSerializer takes max_length; the stubs do not know it
+    population_lookup_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        format="hex_verbose",
+        help_text="A look-up of yours in the population database (POST /api/v1/population/lookup) that found "
+        "the applicant: their blank fields are filled from it and the dossier has population_data_used.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         refuse_fact_flags(self.initial_data)
+        if not attrs.get("population_lookup_id"):
+            missing = {
+                name: [_("This field is required.")]
+                for name in ("full_name", "id_number")
+                if not attrs["applicant"][name]
+            }
+            if missing:
+                raise serializers.ValidationError({"applicant": missing})
         return attrs
 
 
@@ -175,7 +190,6 @@ class DossierSerializer(serializers.Serializer[Dossier]):
     resolved_at = serializers.SerializerMethodField()
     returned_at = serializers.SerializerMethodField()
     outcome = serializers.CharField(allow_null=True)
-    result_pushed_to_warehouse = serializers.BooleanField()
     timeliness = serializers.SerializerMethodField()
     clock_paused = serializers.SerializerMethodField()
     current_step = serializers.SerializerMethodField()

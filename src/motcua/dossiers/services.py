@@ -44,6 +44,9 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
+from motcua.integrations.models import PopulationLookup
+from motcua.integrations.population import selectors as population_selectors
+from motcua.integrations.population import services as population
 from motcua.warehouse import selectors as warehouse_selectors
 from motcua.warehouse import services as warehouse
 from motcua.warehouse.models import WarehouseDocument
@@ -56,6 +59,26 @@ def _check_applicant(applicant: Applicant) -> None:
         identity.check_applicant(applicant.kind, applicant.id_number)
     except identity.InvalidIdentifier as exc:
         raise InvalidInput(fields={"applicant.id_number": [IDENTIFIER_MESSAGES[exc.reason]]}) from exc
+
+
+def _from_population(actor: User, lookup_id: str, applicant: Applicant) -> tuple[PopulationLookup, Applicant]:
+    """The actor's look-up that found a citizen, and the applicant with its blanks filled from it."""
+    lookup = population_selectors.found_lookup(user=actor, lookup_id=lookup_id)
+    if lookup is None:
+        raise InvalidInput(
+            fields={
+                "population_lookup_id": [
+                    _("This is not a look-up of yours that found a citizen, or another dossier has used it.")
+                ]
+            }
+        )
+    record = population_selectors.record_of(lookup)
+    filled = population.filled_applicant(applicant, record)
+    if filled.id_number != record.id_number:
+        raise InvalidInput(
+            fields={"applicant.id_number": [_("This is not the personal ID of the citizen looked up.")]}
+        )
+    return lookup, filled
 
 
 def _files(actor: User, documents: Sequence[DocumentIn], field: str) -> dict[str, StoredFile]:
@@ -245,14 +268,23 @@ def create_dossier(
     resolving_agency_code: str | None = None,
     idempotency_key: str | None = None,
     vneid_verified: bool = False,
+    population_lookup_id: str | None = None,
 ) -> tuple[Dossier, bool]:
     """Submit online (citizens) or receive at the counter or by post (receivers, received at once).
     ``resolving_agency_code`` chooses among the procedure's implementing agencies (a commune-level
-    procedure is settled by each commune). Returns the dossier and whether it was created now
-    (False when an Idempotency-Key repeats). ``vneid_verified``: the citizen submits in a session opened
-    with VNeID (the 766 index counts it; a desk officer's dossier never is)."""
+    procedure is settled by each commune). ``vneid_verified``: the citizen submits in a session opened
+    with VNeID (the 766 index counts it; a desk officer's dossier never is). ``population_lookup_id``:
+    a look-up in the population database the actor made; the applicant's blank fields come from its
+    record ("provide data only once") and the dossier says so. Returns the dossier and whether it was
+    created now (False when an Idempotency-Key repeats)."""
     digest = _digest(
-        procedure_code, channel, applicant, tuple(documents), receiving_agency_code, resolving_agency_code
+        procedure_code,
+        channel,
+        applicant,
+        tuple(documents),
+        receiving_agency_code,
+        resolving_agency_code,
+        *((population_lookup_id,) if population_lookup_id else ()),
     )
     if idempotency_key:
         existing = Dossier.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -283,6 +315,11 @@ def create_dossier(
         raise InvalidInput(
             fields={"procedure_code": [_("Unknown procedure %(code)s.") % {"code": procedure_code}]}
         )
+    lookup = None
+    if population_lookup_id:
+        lookup, applicant = _from_population(actor, population_lookup_id, applicant)
+    if not applicant.full_name.strip():
+        raise InvalidInput(fields={"applicant.full_name": [_("Enter the applicant's full name.")]})
     _check_applicant(applicant)
     implementing = list(implementing_agencies(version))
     chosen = _chosen_agency(version, resolving_agency_code, implementing) if resolving_agency_code else None
@@ -329,6 +366,7 @@ def create_dossier(
         request_digest=digest,
         submitted_at=now,
         vneid_verified=vneid_verified and actor.role == Role.CITIZEN,
+        population_data_used=lookup is not None,
     )
     owner = (actor.id_number or "") if actor.role == Role.CITIZEN else applicant.id_number
     reused = _reused(owner, documents, "documents")
@@ -344,6 +382,8 @@ def create_dossier(
         raise Conflict(
             _("This Idempotency-Key is being used by another request."), code="idempotency_key_reused"
         ) from exc
+    if lookup is not None:
+        population.attach_dossier(lookup=lookup, dossier=dossier)
     docs = _add_documents(dossier, files, documents, now, reused=reused)
     if receipt is not None:
         warehouse.take_in_received(dossier, docs, now)

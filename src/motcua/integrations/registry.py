@@ -6,8 +6,35 @@ connected" rather than pretending. New systems add one function here.
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.conf import settings
+
 from motcua.integrations import config
+from motcua.integrations.population.ports import PopulationRegistry
 from motcua.integrations.vneid.ports import CitizenIdP
+
+
+def population_registry() -> PopulationRegistry | None:
+    """The population database's adapter, or None when it is not configured."""
+    found = config.system("population")
+    if found is None:
+        return None
+    return _population(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+def _timeout() -> float:
+    return float(settings.MOTCUA_INTEGRATION_TIMEOUT)
+
+
+@cache
+def _population(
+    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
+) -> PopulationRegistry:
+    """One adapter (and its pool of connections) per configuration."""
+    from motcua.integrations.population.client import PopulationClient
+
+    return PopulationClient(config.SystemConfig("population", url, standin, dict(options)))
 
 
 def citizen_idp() -> CitizenIdP | None:

@@ -7,6 +7,7 @@ file is stored the moment it arrives, so a mistake elsewhere on the form never c
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.accounts import sessions
+from motcua.accounts import identity, sessions
 from motcua.accounts.current import user_of
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import agency_names
@@ -31,12 +32,15 @@ from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action, Status
 from motcua.files.downloads import download
+from motcua.integrations import registry
+from motcua.integrations.population import services as population_services
+from motcua.integrations.population.ports import CitizenQuery
 from motcua.portal import selectors as portal
 from motcua.portal.forms import DocumentsForm, PlaceForm, RatingForm, place_from_address
 from motcua.portal.presenters import next_step
 from motcua.portal.views import ONLINE
 from motcua.warehouse import selectors as warehouse
-from motcua.web import presenters
+from motcua.web import presenters, ratelimit
 from motcua.web.access import citizen_required
 from motcua.web.forms import ApplicantForm, ReasonForm, SupplementForm, show_service_error
 from motcua.web.uploads import store
@@ -68,12 +72,15 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     places = list(implementing_agencies(version).select_related("admin_unit"))
     offers = warehouse.offers(user, required)
     if request.method != "POST":
+        draft = _population_prefill(request, code, draft)
+        prefill = draft.get("population_prefill") or {}
         initial = draft.get("applicant") or {
             "kind": "individual",
-            "full_name": user.full_name,
-            "id_number": user.id_number or "",
+            "full_name": prefill.get("full_name") or user.full_name,
+            "id_number": prefill.get("id_number") or user.id_number or "",
             "phone": user.phone,
             "email": user.email,
+            "address": prefill.get("address", ""),
         }
         applicant = ApplicantForm(initial=initial, organisations=organisations)
         documents = DocumentsForm(
@@ -134,6 +141,9 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         else draft.get("resolving_agency_code"),
         "documents": [stored[d.code] for d in required if d.code in stored],
         "key": draft.get("key") or uuid.uuid4().hex,
+        "population_tried": draft.get("population_tried", False),
+        "population_prefill": draft.get("population_prefill"),
+        "population_lookup_id": draft.get("population_lookup_id", ""),
     }
     request.session[_draft_key(code)] = draft
     if applicant_ok and place_ok and not upload_errors:
@@ -165,6 +175,67 @@ def _from_warehouse(stored: dict[str, Any]) -> dict[str, int]:
     return {c: int(d["warehouse_id"]) for c, d in stored.items() if d.get("warehouse_id")}
 
 
+def _population_prefill(request: HttpRequest, code: str, draft: dict[str, Any]) -> dict[str, Any]:
+    """A citizen logged in with VNeID: look them up in the population database once per draft, so the
+    form comes filled with what the State already holds ("provide data only once"). The look-up is
+    audited with the citizen as the one who asked. Nothing happens when the registry is off, the
+    claims are missing, or the citizen is over the look-up rate; the form is then filled as usual."""
+    claims = sessions.vneid_claims(request)
+    if (
+        draft.get("population_tried")
+        or not isinstance(claims, dict)
+        or registry.population_registry() is None
+    ):
+        return draft
+    draft = {**draft, "population_tried": True}
+    request.session[_draft_key(code)] = draft
+    user = user_of(request)
+    query = _claims_query(claims)
+    if query is None or ratelimit.wait_seconds_for_user(user, "population") is not None:
+        return draft
+    row = population_services.lookup_citizen(officer=user, query=query)
+    try:
+        record = population_services.raise_unless_found(row)
+    except ServiceError:
+        return draft
+    filled = population_services.filled_applicant(
+        commands.Applicant(kind="individual", full_name="", id_number=""), record
+    )
+    draft["population_prefill"] = {
+        "full_name": filled.full_name,
+        "id_number": filled.id_number,
+        "address": filled.address,
+    }
+    draft["population_lookup_id"] = str(row.lookup_id)
+    request.session[_draft_key(code)] = draft
+    return draft
+
+
+def _claims_query(claims: dict[str, Any]) -> CitizenQuery | None:
+    """The look-up the VNeID claims allow: the personal ID, the name, and the birth date, or else the
+    birth year the personal ID itself encodes."""
+    try:
+        id_number = identity.check_personal_id(str(claims.get("id_number") or ""))
+        born = str(claims.get("birth_date") or "")
+        birth_date = date.fromisoformat(born) if born else None
+    except (identity.InvalidIdentifier, ValueError):
+        return None
+    name = str(claims.get("full_name") or "").strip()
+    if not name:
+        return None
+    year = None if birth_date else identity.birth_year(id_number)
+    return CitizenQuery(id_number=id_number, full_name=name, birth_date=birth_date, birth_year=year)
+
+
+def _population_lookup_for(draft: dict[str, Any]) -> str | None:
+    """The draft's look-up, while the personal ID is still the one it found (else its data is not used)."""
+    prefill = draft.get("population_prefill") or {}
+    applicant = draft.get("applicant") or {}
+    if draft.get("population_lookup_id") and prefill.get("id_number") == applicant.get("id_number"):
+        return str(draft["population_lookup_id"])
+    return None
+
+
 def _place_for(version: ProcedureVersion, address: str, places: list[Agency]) -> str:
     """The agency to offer first: the one the address names, else the procedure's own."""
     found = place_from_address(address, places)
@@ -179,10 +250,23 @@ def _submit_page(
     place: PlaceForm | None,
     status: int = 200,
 ) -> HttpResponse:
+    draft = request.session.get(_draft_key(version.procedure.code)) or {}
+    note = (
+        _("Your name, personal ID and address come from the National Population Database.")
+        if draft.get("population_prefill")
+        else ""
+    )
     return render(
         request,
         "portal/submit.html",
-        {"p": version, "applicant": applicant, "documents": documents, "place": place, "step": 1},
+        {
+            "p": version,
+            "applicant": applicant,
+            "documents": documents,
+            "place": place,
+            "step": 1,
+            "population_note": note,
+        },
         status=status,
     )
 
@@ -208,6 +292,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
                 resolving_agency_code=draft.get("resolving_agency_code"),
                 idempotency_key=f"portal:{draft['key']}",
                 vneid_verified=sessions.vneid_verified(request),
+                population_lookup_id=_population_lookup_for(draft),
             )
         except ServiceError as exc:
             errors = [m for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]

@@ -152,9 +152,10 @@ class StandIns:
 
 def build() -> StandIns:
     """Every stand-in, seeded."""
+    from motcua.standins.population import Population
     from motcua.standins.vneid import VNeID
 
-    systems: list[StandIn] = [VNeID()]
+    systems: list[StandIn] = [VNeID(), Population()]
     return StandIns(systems)
 
 

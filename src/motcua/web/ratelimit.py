@@ -22,6 +22,16 @@ def wait_seconds(request: HttpRequest, scope: str) -> int | None:
     return int(throttle.wait() or 1)
 
 
+def wait_seconds_for_user(user: Any, scope: str) -> int | None:
+    """As ``wait_seconds``, keyed by the logged-in user as the API's authenticated endpoints are
+    (DRF's key for them), so that the pages and the API share one count per user."""
+    throttle = WindowThrottle()
+    throttle.scope = scope
+    if throttle.allow(scope, throttle.cache_format % {"scope": scope, "ident": user.pk}):
+        return None
+    return int(throttle.wait() or 1)
+
+
 def too_many(request: HttpRequest, template: str, context: dict[str, Any], wait: int) -> HttpResponse:
     """The page again, with a 429 and how long to wait."""
     context["error"] = _("Too many attempts. Please wait %(seconds)s seconds and try again.") % {
