@@ -260,8 +260,15 @@ def test_a_broken_reply_is_malformed(side: Side) -> None:
 
 
 def test_a_slow_registry_is_unavailable(side: Side, settings: Any) -> None:
+    """The stand-in holds the request; the adapter gives up at its timeout. In-process there is no
+    client to give up, so that side checks the hold itself: the answer comes, but only after it."""
     if isinstance(side, InProcess):
-        pytest.skip("in-process there is no client to give up: the stand-in answers after the hold")
+        person = someone()
+        side.fault("timeout", hold_seconds=0.4, count=1)
+        started = time.monotonic()
+        assert side.lookup(person.id_number, person.full_name, day=person.birth_date) is not None
+        assert time.monotonic() - started >= 0.4
+        return
     settings.MOTCUA_INTEGRATION_TIMEOUT = 0.3
     settings.MOTCUA_INTEGRATION_ATTEMPTS = 1
     person = someone()
