@@ -49,6 +49,12 @@ from motcua.dossiers import commands, services
 from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
+from motcua.petitions import services as petition_services
+from motcua.petitions.commands import Command as PetitionCommand
+from motcua.petitions.commands import SubmitterIn
+from motcua.petitions.lifecycle import Action
+from motcua.petitions.tests.conftest import PHONE as PETITION_PHONE
+from motcua.petitions.tests.conftest import body as petition_sample
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 
@@ -79,7 +85,11 @@ DRAFT = "1.000002"  # a procedure whose version 1 is still a draft, for .../publ
 OVERRIDE = "2026-12-24"  # a date with a calendar override, for PUT and DELETE
 
 # Callers by operation: the dossier writes are the one-stop desk's (an administrator gets 403 there).
-DESK_OPERATIONS = {"POST /api/v1/dossiers", "POST /api/v1/dossiers/{dossier_id}/actions"}
+DESK_OPERATIONS = {
+    "POST /api/v1/dossiers",
+    "POST /api/v1/dossiers/{dossier_id}/actions",
+    "POST /api/v1/petitions/{petition_id}/actions",  # staff of the agency holding the petition
+}
 
 
 @dataclass
@@ -118,6 +128,12 @@ def flatmap_query(context: Any, query: dict[str, Any]) -> st.SearchStrategy[Any]
 def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
     assert _known is not None
     return _mixed(body, _known.body.get(context.operation.label, []), merge=False)
+
+
+def _desk_leader() -> Any:
+    from motcua.accounts.services import create_user
+
+    return create_user(username="ld.ttpv", password=PASSWORD, role="leader", agency_code="H15.TTPV")
 
 
 def _token(user: Any) -> str:
@@ -161,6 +177,22 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
         date=date.fromisoformat(OVERRIDE), kind="holiday", name="Nghỉ bù", legal_basis="", actor=None
     )
     dossiers = [{"dossier_id": d.pk} for d in (submitted, received, returned)]
+    petition_body = petition_sample(agency_code="H15.TTPV")
+    waiting, answered = (
+        petition_services.submit(
+            actor=None,
+            **{k: v for k, v in petition_body.items() if k != "submitter"},
+            submitter=SubmitterIn(**petition_body["submitter"]),
+        )
+        for _ in range(2)
+    )
+    for action in (PetitionCommand(Action.ACCEPT), PetitionCommand(Action.ANSWER, answer="Đã trả lời")):
+        petition_services.act(
+            actor=world.receiver if action.action is Action.ACCEPT else _desk_leader(),
+            petition_id=answered.pk,
+            command=action,
+        )
+    petitions = [{"petition_id": p.pk} for p in (waiting, answered)]
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
     _known = Known(
@@ -181,6 +213,10 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
             "/api/v1/dossiers/{dossier_id}/actions": [{"dossier_id": received.pk}],
             "/api/v1/dossiers/{dossier_id}/result": [{"dossier_id": returned.pk}],
             "/api/v1/files/{file_id}": [{"file_id": str(result.pk)}],
+            "/api/v1/petitions/{petition_id}": petitions,
+            "/api/v1/petitions/{petition_id}/events": petitions,
+            "/api/v1/petitions/{petition_id}/actions": [{"petition_id": waiting.pk}],
+            "/api/v1/petitions/{code}/evaluations": [{"code": answered.code}],
         },
         query={
             "/api/v1/metrics/service-index": [{}, period],
@@ -195,6 +231,7 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
             ],
             "/api/v1/procedures/{code}": [{}],
             "/api/v1/procedures/export": [{"format": "json"}, {"format": "xlsx"}],
+            "/api/v1/petitions": [{}, {"published": "true", "search": "thu tuc"}, {"status": "received"}],
         },
         body={
             "POST /api/v1/auth/token": [{"username": world.admin.username, "password": PASSWORD}],
@@ -213,6 +250,9 @@ def province(world: World, settings: Any, tmp_path: Path) -> Iterator[Known]:
             "POST /api/v1/procedures/import": [{"file": _catalog_file()}],
             "PUT /api/v1/calendar/days/{date}": [{"kind": "holiday", "name": "Nghỉ bù"}],
             "POST /api/v1/files": [{"file": PDF}],
+            "POST /api/v1/petitions": [petition_body],
+            "POST /api/v1/petitions/{petition_id}/actions": [{"action": "accept"}],
+            "POST /api/v1/petitions/{code}/evaluations": [{"satisfied": True, "phone": PETITION_PHONE}],
         },
     )
     yield _known
@@ -278,6 +318,8 @@ def test_the_rate_limited_operations_are_those_of_the_contract() -> None:
         "POST /api/v1/auth/token",
         "POST /api/v1/lookup",
         "POST /api/v1/lookup/result",
+        "POST /api/v1/petitions",
+        "POST /api/v1/petitions/{code}/evaluations",
         "POST /api/v1/ratings",
     ]
 
@@ -292,8 +334,9 @@ def test_rate_limited_answers_conform(label: str, province: Known, monkeypatch: 
     method, path = label.split(" ")
     operation = schema[path][method]
     (body,) = province.body[label]
+    path_parameters = (province.path.get(path) or [None])[0]
     statuses = []
     while len(statuses) < 10 and 429 not in statuses:
-        case = operation.Case(body=body, media_type="application/json")
+        case = operation.Case(body=body, media_type="application/json", path_parameters=path_parameters)
         statuses.append(case.call_and_validate(checks=CHECKS).status_code)
     assert 200 <= statuses[0] < 300 and statuses[-1] == 429, statuses
