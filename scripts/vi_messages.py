@@ -51,6 +51,10 @@ VI = {
     "Give the ID number or the phone number you sent it with.": "Vui lòng nhập số định danh hoặc số điện thoại đã dùng khi gửi.",
     "A petition can be rated once it is answered.": "Chỉ đánh giá được sau khi phản ánh, kiến nghị đã được trả lời.",
     "This answer has already been rated.": "Nội dung trả lời này đã được đánh giá.",
+    "Petitions received (PAKN)": "Phản ánh, kiến nghị đã tiếp nhận",
+    "about regulations and procedures": "về quy định, thủ tục hành chính",
+    "about the conduct of officers": "về hành vi của cán bộ, công chức",
+    "offers electronic certified copies": "cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính",
     # VNeID login and the national systems (issue 11)
     "National systems": "Hệ thống quốc gia",
     "Logging in with VNeID is not connected on this system.": "Hệ thống này chưa kết nối đăng nhập bằng VNeID.",

@@ -3,6 +3,7 @@ only published answers, through ``published_petitions``, which never reads the s
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,14 @@ from motcua.petitions.models import Petition, PetitionEvent
 
 def deadlines() -> lifecycle.Deadlines:
     return lifecycle.Deadlines(**getattr(settings, "MOTCUA_PAKN_DEADLINES", {}))
+
+
+def late_q(now: datetime) -> Q:
+    """``lifecycle.timeliness`` "late" or "overdue" as one filter: a step was missed, or the petition is
+    open and past its current deadline (a paused clock judged where it stopped)."""
+    running = Q(paused_at__isnull=True, due_at__lt=now)
+    stopped_late = Q(paused_at__isnull=False, paused_at__gt=F("due_at"))
+    return Q(missed=True) | (Q(closed_at__isnull=True, due_at__isnull=False) & (running | stopped_late))
 
 
 def visible_petitions(user: Any) -> QuerySet[Petition]:
