@@ -411,3 +411,36 @@ def evaluate(*, code: str, satisfied: bool, id_number: str = "", phone: str = ""
     if Evaluation.objects.filter(petition=petition).exists():
         raise Conflict(_("This answer has already been rated."), code="already_evaluated")
     return Evaluation.objects.create(petition=petition, satisfied=satisfied, created_at=timezone.now())
+
+
+@transaction.atomic
+def classify(*, actor: User, petition_id: int, about: str) -> Petition:
+    """Phân loại: the officer corrects what the petition is about (regulation, procedure, staff
+    conduct, other); the index reports the shares. Staff of the holding agency, while it is open."""
+    if about not in About.values:
+        raise InvalidInput(fields={"about": [_("Use regulation, procedure, staff_conduct or other.")]})
+    Petition.objects.select_for_update().filter(pk=petition_id).values_list("pk", flat=True).first()
+    petition = visible_petitions(actor).filter(pk=petition_id).first()
+    if petition is None:
+        raise NotFound()
+    if (
+        actor.agency_id is None
+        or actor.agency_id != petition.agency_id
+        or actor.role not in lifecycle.MAY[Action.ACCEPT]
+    ):
+        raise Forbidden(_("Only the staff of the agency holding the petition classify it."))
+    if petition.closed_at is not None:
+        raise Conflict(_("A finished petition is not classified again."), code="finished")
+    before, petition.about = petition.about, about
+    petition.save(update_fields=["about", "updated_at"])
+    PetitionEvent.objects.create(
+        petition=petition,
+        at=timezone.now(),
+        actor=actor,
+        agency_id=actor.agency_id,
+        action="classify",
+        from_status=petition.status,
+        to_status=petition.status,
+        data={"from": before, "to": about},
+    )
+    return petition
