@@ -85,18 +85,6 @@ def _check_submitter(submitter: SubmitterIn) -> None:
         raise InvalidInput(fields=errors)
 
 
-def _files(actor: User | None, file_ids: Sequence[str], name: str) -> list[StoredFile]:
-    if not file_ids:
-        return []
-    found = (
-        {str(f.id): f for f in StoredFile.objects.filter(id__in=file_ids, uploaded_by=actor)} if actor else {}
-    )
-    unknown = [i for i in file_ids if i not in found]
-    if unknown:
-        raise InvalidInput(fields={name: [_("Unknown file %(id)s.") % {"id": unknown[0]}]})
-    return [found[i] for i in file_ids]
-
-
 @transaction.atomic
 def submit(
     *,
@@ -110,11 +98,12 @@ def submit(
     agency_code: str | None = None,
     dossier_code: str | None = None,
     channel: str = Channel.PORTAL,
-    file_ids: Sequence[str] = (),
+    attachments: Sequence[StoredFile] = (),
 ) -> Petition:
     """A petition sent online (anyone, logged in or not) or entered at the desk from a letter or a
     call (staff, for their own agency unless they name another). It is received at once: it gets its
-    code and the agency's classification deadline."""
+    code and the agency's classification deadline. ``attachments`` were stored, and checked by
+    content, by the page that took them."""
     errors: dict[str, list[Any]] = {}
     if not title.strip():
         errors["title"] = [_("Give the petition a title.")]
@@ -162,7 +151,6 @@ def submit(
         agency = actor.agency
     else:
         raise InvalidInput(fields={"agency_code": [_("Choose the agency the petition is about.")]})
-    files = _files(actor, list(file_ids), "attachments")
     now = timezone.now()
     rules = deadlines()
     petition = Petition(
@@ -195,7 +183,7 @@ def submit(
         address=submitter.address,
         user=actor if actor is not None and actor.role == Role.CITIZEN else None,
     )
-    Attachment.objects.bulk_create(Attachment(petition=petition, file=f, added_at=now) for f in files)
+    Attachment.objects.bulk_create(Attachment(petition=petition, file=f, added_at=now) for f in attachments)
     PetitionEvent.objects.create(
         petition=petition,
         at=now,
