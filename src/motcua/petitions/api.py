@@ -131,7 +131,8 @@ class PetitionDetail(APIView):
 
     @extend_schema(responses=PetitionSerializer)
     def get(self, request: Request, petition_id: int) -> Response:
-        return Response(PetitionSerializer(selectors.petition_get(request.user, petition_id)).data)
+        shown = selectors.petition_get(request.user, petition_id)
+        return Response(PetitionSerializer(shown, context={"request": request}).data)
 
 
 class PetitionActions(APIView):
@@ -143,7 +144,8 @@ class PetitionActions(APIView):
         data.is_valid(raise_exception=True)
         command = commands.build(data.validated_data)
         services.act(actor=user_of(request), petition_id=petition_id, command=command)
-        return Response(PetitionSerializer(selectors.petition_get(request.user, petition_id)).data)
+        shown = selectors.petition_get(request.user, petition_id)
+        return Response(PetitionSerializer(shown, context={"request": request}).data)
 
 
 class PetitionEvents(APIView):

@@ -9,6 +9,7 @@ from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from motcua.accounts.roles import Role
 from motcua.core.log_filters import mask
 from motcua.dossiers.serializers import local
 from motcua.petitions import lifecycle
@@ -131,7 +132,7 @@ class PetitionSerializer(_Times):
     timeliness = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     reason = serializers.CharField()
-    answer_draft = serializers.CharField()
+    answer_draft = serializers.SerializerMethodField()
     answer = serializers.CharField()
     submitter = StaffSubmitterSerializer()
 
@@ -148,6 +149,15 @@ class PetitionSerializer(_Times):
     @extend_schema_field(serializers.ChoiceField(choices=[t.value for t in lifecycle.Timeliness]))
     def get_timeliness(self, obj: Petition) -> str:
         return timeliness_of(obj).value
+
+    @extend_schema_field(
+        serializers.CharField(help_text="A specialist's draft awaiting a leader's approval; staff only.")
+    )
+    def get_answer_draft(self, obj: Petition) -> str:
+        """The draft is the agency's internal work: the sender sees the approved answer only."""
+        user = getattr(self.context.get("request"), "user", None)
+        staff = user is not None and user.is_authenticated and getattr(user, "role", "") != Role.CITIZEN
+        return obj.answer_draft if staff else ""
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, obj: Petition) -> list[str]:

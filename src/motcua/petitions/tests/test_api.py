@@ -291,3 +291,17 @@ def test_no_personal_data_in_the_logs(world: World, api: APIClient, caplog: Any)
     api.post("/api/v1/petitions", body(content=""), format="json")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert not re.search(f"{PHONE}|{ID_NUMBER}|binh@example", text)
+
+
+def test_the_sender_never_sees_the_draft(world: World) -> None:
+    client = world.client(world.citizen)
+    created = client.post("/api/v1/petitions", body(), format="json").json()
+    petition = Petition.objects.get(pk=created["id"])
+    act(world.client(world.leader), petition, action="accept")
+    act(world.client(world.specialist), petition, action="answer", answer="Dự thảo nội bộ")
+    assert (
+        world.client(world.leader).get(f"/api/v1/petitions/{petition.pk}").json()["answer_draft"]
+        == "Dự thảo nội bộ"
+    )
+    mine = client.get("/api/v1/petitions").json()["results"][0]
+    assert mine["answer_draft"] == "" and "Dự thảo nội bộ" not in str(mine)
