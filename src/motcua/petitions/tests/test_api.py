@@ -305,3 +305,34 @@ def test_the_sender_never_sees_the_draft(world: World) -> None:
     )
     mine = client.get("/api/v1/petitions").json()["results"][0]
     assert mine["answer_draft"] == "" and "Dự thảo nội bộ" not in str(mine)
+
+
+def test_the_late_filter_of_the_index_agrees_with_timeliness(world: World) -> None:
+    """``selectors.late_q`` (one SQL filter for the index) says what ``lifecycle.timeliness`` says."""
+    from datetime import timedelta
+
+    from motcua.petitions import lifecycle
+    from motcua.petitions.selectors import late_q, timeliness_of
+
+    now = timezone.now()
+    hour = timedelta(hours=1)
+    cases = [
+        {},  # on track
+        {"due_at": now - hour},  # overdue
+        {
+            "status": "awaiting_supplement",
+            "due_at": now - hour,
+            "paused_at": now - 2 * hour,
+        },  # paused in time
+        {"status": "awaiting_supplement", "due_at": now - 2 * hour, "paused_at": now - hour},  # paused late
+        {"status": "accepted", "missed": True, "due_at": now + hour},  # a step was late
+        {"status": "published", "due_at": None, "closed_at": now},  # on time
+        {"status": "published", "due_at": None, "closed_at": now, "missed": True},  # late
+        {"status": "answered", "due_at": None, "closed_at": now, "publish_consent": False},
+        {"status": "refused", "due_at": None, "closed_at": now - hour},
+    ]
+    for changes in cases:
+        Petition.objects.filter(pk=sent(world).pk).update(**changes)
+    late = set(Petition.objects.filter(late_q(timezone.now())).values_list("pk", flat=True))
+    judged = {p.pk for p in Petition.objects.all() if not lifecycle.in_time(timeliness_of(p))}
+    assert late == judged and len(late) == 4
