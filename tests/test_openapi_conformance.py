@@ -51,6 +51,12 @@ from motcua.dossiers import commands, services
 from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
+from motcua.petitions import services as petition_services
+from motcua.petitions.commands import Command as PetitionCommand
+from motcua.petitions.commands import SubmitterIn
+from motcua.petitions.lifecycle import Action
+from motcua.petitions.tests.conftest import PHONE as PETITION_PHONE
+from motcua.petitions.tests.conftest import body as petition_sample
 from motcua.standins.citizens import all_citizens
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
@@ -86,6 +92,7 @@ DESK_OPERATIONS = {
     "POST /api/v1/dossiers",
     "POST /api/v1/dossiers/{dossier_id}/actions",
     "POST /api/v1/population/lookup",
+    "POST /api/v1/petitions/{petition_id}/actions",  # staff of the agency holding the petition
 }
 # Only a citizen has a document warehouse (the returned dossier's e-result is in it).
 CITIZEN_OPERATIONS = {"GET /api/v1/me/documents"}
@@ -129,6 +136,12 @@ def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
     return _mixed(body, _known.body.get(context.operation.label, []), merge=False)
 
 
+def _desk_leader() -> Any:
+    from motcua.accounts.services import create_user
+
+    return create_user(username="ld.ttpv", password=PASSWORD, role="leader", agency_code="H15.TTPV")
+
+
 def _token(user: Any) -> str:
     raw = f"token-of-{user.username}-{user.pk}"
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
@@ -170,6 +183,22 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
         date=date.fromisoformat(OVERRIDE), kind="holiday", name="Nghỉ bù", legal_basis="", actor=None
     )
     dossiers = [{"dossier_id": d.pk} for d in (submitted, received, returned)]
+    petition_body = petition_sample(agency_code="H15.TTPV")
+    waiting, answered = (
+        petition_services.submit(
+            actor=None,
+            **{k: v for k, v in petition_body.items() if k != "submitter"},
+            submitter=SubmitterIn(**petition_body["submitter"]),
+        )
+        for _ in range(2)
+    )
+    for action in (PetitionCommand(Action.ACCEPT), PetitionCommand(Action.ANSWER, answer="Đã trả lời")):
+        petition_services.act(
+            actor=world.receiver if action.action is Action.ACCEPT else _desk_leader(),
+            petition_id=answered.pk,
+            command=action,
+        )
+    petitions = [{"petition_id": p.pk} for p in (waiting, answered)]
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
     seeded = all_citizens()[1]  # known to the population stand-in (the ``standins`` fixture)
@@ -196,6 +225,10 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/dossiers/{dossier_id}/actions": [{"dossier_id": received.pk}],
             "/api/v1/dossiers/{dossier_id}/result": [{"dossier_id": returned.pk}],
             "/api/v1/files/{file_id}": [{"file_id": str(result.pk)}],
+            "/api/v1/petitions/{petition_id}": petitions,
+            "/api/v1/petitions/{petition_id}/events": petitions,
+            "/api/v1/petitions/{petition_id}/actions": [{"petition_id": waiting.pk}],
+            "/api/v1/petitions/{code}/evaluations": [{"code": answered.code}],
         },
         query={
             "/api/v1/metrics/service-index": [{}, period],
@@ -210,6 +243,7 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             ],
             "/api/v1/procedures/{code}": [{}],
             "/api/v1/procedures/export": [{"format": "json"}, {"format": "xlsx"}],
+            "/api/v1/petitions": [{}, {"published": "true", "search": "thu tuc"}, {"status": "received"}],
         },
         body={
             "POST /api/v1/auth/token": [{"username": world.admin.username, "password": PASSWORD}],
@@ -229,6 +263,9 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "PUT /api/v1/calendar/days/{date}": [{"kind": "holiday", "name": "Nghỉ bù"}],
             "POST /api/v1/files": [{"file": PDF}],
             "POST /api/v1/population/lookup": [citizen],
+            "POST /api/v1/petitions": [petition_body],
+            "POST /api/v1/petitions/{petition_id}/actions": [{"action": "accept"}],
+            "POST /api/v1/petitions/{code}/evaluations": [{"satisfied": True, "phone": PETITION_PHONE}],
         },
     )
     yield _known
@@ -300,6 +337,8 @@ def test_the_rate_limited_operations_are_those_of_the_contract() -> None:
         "POST /api/v1/auth/token",
         "POST /api/v1/lookup",
         "POST /api/v1/lookup/result",
+        "POST /api/v1/petitions",
+        "POST /api/v1/petitions/{code}/evaluations",
         "POST /api/v1/population/lookup",
         "POST /api/v1/ratings",
     ]
@@ -315,9 +354,10 @@ def test_rate_limited_answers_conform(label: str, province: Known, monkeypatch: 
     method, path = label.split(" ")
     operation = schema[path][method]
     (body,) = province.body[label]
+    path_parameters = (province.path.get(path) or [None])[0]
     statuses = []
     while len(statuses) < 10 and 429 not in statuses:
-        case = operation.Case(body=body, media_type="application/json")
+        case = operation.Case(body=body, media_type="application/json", path_parameters=path_parameters)
         statuses.append(
             case.call_and_validate(headers=_headers(operation, province), checks=CHECKS).status_code
         )

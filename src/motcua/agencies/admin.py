@@ -9,8 +9,8 @@ from motcua.agencies.models import AdministrativeUnit, Agency
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin[Agency]):
-    list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
-    list_filter = ["kind"]
+    list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to", "offers_e_certified_copy"]
+    list_filter = ["kind", "offers_e_certified_copy"]
     search_fields = ["code", "name", "legacy_code"]
     autocomplete_fields = ["parent", "successor", "admin_unit"]
     ordering = ["path"]

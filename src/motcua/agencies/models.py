@@ -49,6 +49,9 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
+    # Set by an administrator for a commune: it offers electronic certified copies from originals
+    # (chứng thực bản sao điện tử từ bản chính), which the Decision 766 index counts.
+    offers_e_certified_copy = models.BooleanField(_("offers electronic certified copies"), default=False)
     # Materialised path of codes ("/H15/H15.50/") so that "this agency and everything under it" is one
     # indexed prefix query for supervisors and the monitoring roll-ups.
     path = models.CharField(max_length=1024, db_index=True, editable=False)

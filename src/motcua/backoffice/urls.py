@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.backoffice import views
+from motcua.backoffice import petitions, views
 from motcua.web.login import Login
 
 app_name = "backoffice"
@@ -15,4 +15,9 @@ urlpatterns = [
     path("ho-so/<int:pk>/da-tiep-nhan/", views.received, name="received"),
     path("ho-so/<int:pk>/xu-ly/<str:action>/", views.act, name="act"),
     path("tim-kiem/", views.search, name="search"),
+    path("phan-anh/", petitions.queue, name="petitions"),
+    path("phan-anh/nhap/", petitions.entry, name="petition_entry"),
+    path("phan-anh/<int:pk>/", petitions.petition, name="petition"),
+    path("phan-anh/<int:pk>/xu-ly/<str:action>/", petitions.act, name="petition_act"),
+    path("phan-anh/<int:pk>/phan-loai/", petitions.classify, name="petition_classify"),
 ]

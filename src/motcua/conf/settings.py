@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.files",
     "motcua.dossiers",
+    "motcua.petitions",
     "motcua.integrations",
     "motcua.warehouse",
     "motcua.web",
@@ -188,6 +189,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Petitions (PAKN): working days allowed for each step (reform-indices.md §1.5; national portal defaults)
+MOTCUA_PAKN_DEADLINES = {
+    "classify": int(os.environ.get("MOTCUA_PAKN_CLASSIFY_DAYS", "2")),
+    "first_supplement": int(os.environ.get("MOTCUA_PAKN_SUPPLEMENT_DAYS", "5")),
+    "answer": int(os.environ.get("MOTCUA_PAKN_ANSWER_DAYS", "15")),
+    "publish": int(os.environ.get("MOTCUA_PAKN_PUBLISH_DAYS", "2")),
+    "pause_for_supplement": env_bool("MOTCUA_PAKN_PAUSE_FOR_SUPPLEMENT", True),
+}
+MOTCUA_PAKN_MAX_CONTENT = int(os.environ.get("MOTCUA_PAKN_MAX_CONTENT", "10000"))  # characters
+
 # --- Background tasks (django.tasks with the database backend) ------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often the worker brings the dashboard's roll-ups up to date (a run with nothing new costs two look-ups).
@@ -257,6 +268,7 @@ REST_FRAMEWORK = {
         "lookup": os.environ.get("MOTCUA_LOOKUP_RATE", "30/min"),
         # Population-database look-ups per officer (contract §8.2).
         "population": os.environ.get("MOTCUA_POPULATION_RATE", "30/min"),
+        "petition": os.environ.get("MOTCUA_PETITION_RATE", "5/min"),
     },
     # Proxies in front of the app; throttles key on the client address, never on a spoofable header.
     "NUM_PROXIES": int(os.environ.get("MOTCUA_NUM_PROXIES", "0")),

@@ -14,13 +14,37 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from motcua.monitoring.index import Count, Measure, NoSource
+from motcua.monitoring.index import Count, Measure
 
-NO_SOURCE = {
-    "e_certified_copy": "MotCua chưa quản lý dịch vụ chứng thực bản sao điện tử từ bản chính của các xã.",
-    "petition_on_time": "MotCua chưa tiếp nhận phản ánh, kiến nghị (PAKN): chưa có nguồn dữ liệu.",
-    "petition_satisfaction": "MotCua chưa tiếp nhận phản ánh, kiến nghị (PAKN): chưa có nguồn dữ liệu.",
-}
+
+@dataclass(frozen=True)
+class PetitionTally:
+    """The petitions (PAKN) first received in the period by a unit's agencies, judged as they stand now."""
+
+    received: int = 0
+    late: int = 0  # a step finished after its deadline, or open and overdue now
+    late_or_unsatisfied: int = 0  # late, or the sender was not satisfied with the answer
+    procedure: int = 0  # about regulations and procedures (PETITION_CLASSIFICATION_TTHC)
+    staff_conduct: int = 0  # about the conduct of officers (PETITION_CLASSIFICATION_STAFF)
+
+    def __add__(self, other: PetitionTally) -> PetitionTally:
+        return PetitionTally(
+            self.received + other.received,
+            self.late + other.late,
+            self.late_or_unsatisfied + other.late_or_unsatisfied,
+            self.procedure + other.procedure,
+            self.staff_conduct + other.staff_conduct,
+        )
+
+
+def petition_measures(t: PetitionTally) -> dict[str, Measure]:
+    """Group 6's PAKN indicators (domain.md §6.2): handled on time or in progress within time over
+    those received; those neither late nor judged unsatisfactory over those received. No petition:
+    0/0, which the index scores as full points."""
+    return {
+        "petition_on_time": Count(t.received - t.late, t.received),
+        "petition_satisfaction": Count(t.received - t.late_or_unsatisfied, t.received),
+    }
 
 
 @dataclass(frozen=True)
@@ -121,11 +145,15 @@ def measures(
     end: date,
     ministry: bool,
     is_working_day: IsWorkingDay,
+    petitions: PetitionTally | None = None,
+    communes: Count | None = None,
 ) -> dict[str, Measure]:
-    """Every indicator of contract §7 for one unit: ``unit_ids`` are the agencies it covers."""
+    """Every indicator of contract §7 for one unit: ``unit_ids`` are the agencies it covers.
+    ``communes``: its communes offering electronic certified copies over its communes."""
     t = s.sums
     received = t["received"]
-    m: dict[str, Measure] = {code: NoSource(reason) for code, reason in NO_SOURCE.items()}
+    m: dict[str, Measure] = petition_measures(petitions or PetitionTally())
+    m["e_certified_copy"] = communes or Count(0, 0)
     mine = [v for v in versions if not v.agency_ids.isdisjoint(unit_ids)]
     m |= transparency(mine, start, end, ministry=ministry, is_working_day=is_working_day)
     m["dossier_sync"] = Count(t["synced"], sync_denominator(received, prior_year_received, start, end))

@@ -33,6 +33,8 @@ from motcua.monitoring import measures
 from motcua.monitoring.measures import CatalogVersion
 from motcua.monitoring.models import DossierCount
 from motcua.monitoring.rollup import COUNT_COLUMNS
+from motcua.petitions.models import About, Petition
+from motcua.petitions.selectors import late_q
 
 REPORT_COLUMNS = [
     "received_total",
@@ -146,6 +148,33 @@ def _overdue_now(
     return {(r["resolving_agency_id"], r["procedure_id"]): (r["n"], r["ok"]) for r in rows}
 
 
+def petition_tallies(
+    ids: list[int], start: date, end: date, now: datetime
+) -> dict[int, measures.PetitionTally]:
+    """Per agency holding them, the petitions first received from ``start`` to ``end``, judged now:
+    one grouped count over the (received_at) index. Petitions are few next to dossiers (the
+    province's PAKN are hundreds or thousands a year) and whether an open one is late depends on
+    now, so they are counted where they are rather than rolled up."""
+    lo, hi = _bounds(start, end)
+    late = late_q(now)
+    rows = (
+        Petition.objects.filter(received_at__gte=lo, received_at__lt=hi, agency_id__in=ids)
+        .values("agency_id")
+        .annotate(
+            n=Count("pk"),
+            late=Count("pk", filter=late),
+            bad=Count("pk", filter=late | Q(evaluation__satisfied=False)),
+            procedure=Count("pk", filter=Q(about__in=[About.REGULATION, About.PROCEDURE])),
+            staff=Count("pk", filter=Q(about=About.STAFF_CONDUCT)),
+        )
+        .order_by()
+    )
+    return {
+        r["agency_id"]: measures.PetitionTally(r["n"], r["late"], r["bad"], r["procedure"], r["staff"])
+        for r in rows
+    }
+
+
 # --- catalog facts (transparency and the per-procedure indicators) ------------------------------------
 
 
@@ -212,6 +241,7 @@ class UnitIndex:
     agency: Agency
     result: engine.IndexResult
     received: int
+    petitions: measures.PetitionTally
 
 
 def service_index(
@@ -239,11 +269,14 @@ def service_index(
         return prior_cache[0]
 
     versions = catalog_versions(ids)
+    petitions = petition_tallies(ids, start, end, now)
+    communes = {i: a.offers_e_certified_copy for i, a in agencies.items() if a.kind == AgencyKind.COMMUNE}
     ruleset = engine.ruleset_for(start.year)
     is_working_day = get_calendar().is_working_day
 
     def compute(unit: Agency, unit_ids: set[int]) -> UnitIndex:
         s = measures.Slice()
+        tally = sum((t for a, t in petitions.items() if a in unit_ids), measures.PetitionTally())
         for (agency_id, procedure_id), values in sums.items():
             if agency_id in unit_ids:
                 s.add(procedure_id, values)
@@ -265,8 +298,12 @@ def service_index(
             end=end,
             ministry=unit.kind == AgencyKind.MINISTRY,
             is_working_day=is_working_day,
+            petitions=tally,
+            communes=engine.Count(
+                sum(communes[i] for i in unit_ids if i in communes), sum(i in communes for i in unit_ids)
+            ),
         )
-        return UnitIndex(unit, engine.score(found, ruleset), s.sums["received"])
+        return UnitIndex(unit, engine.score(found, ruleset), s.sums["received"], tally)
 
     whole = compute(agency, set(ids))
     children: list[UnitIndex] = []

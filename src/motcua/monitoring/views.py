@@ -26,7 +26,7 @@ from motcua.calendar.selectors import get_calendar
 from motcua.core.errors import Forbidden, InvalidInput
 from motcua.dossiers.models import Dossier
 from motcua.monitoring import index as engine
-from motcua.monitoring import query, selectors
+from motcua.monitoring import measures, query, selectors
 from motcua.monitoring.api import index_payload
 from motcua.monitoring.rollup import counted_until
 from motcua.web import pickers, presenters
@@ -100,6 +100,18 @@ def _groups(result: engine.IndexResult) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _petitions(t: measures.PetitionTally) -> dict[str, Any]:
+    """The PAKN classification shares the 766 page reports (procedure vs staff conduct)."""
+    share = (lambda n: Decimal(n) * 100 / t.received) if t.received else (lambda n: None)
+    return {
+        "received": t.received,
+        "procedure": t.procedure,
+        "staff_conduct": t.staff_conduct,
+        "procedure_share": share(t.procedure),
+        "staff_share": share(t.staff_conduct),
+    }
 
 
 def _overdue_rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
@@ -177,6 +189,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "agency_select": _agency_select(user, asked.agency),
             "index": payload,
             "whole": _unit_row(whole),
+            "petitions": _petitions(whole.petitions),
             "groups": groups,
             "departments": departments,
             "communes": communes,

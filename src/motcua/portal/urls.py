@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.portal import citizen, views, vneid
+from motcua.portal import citizen, petitions, views, vneid
 from motcua.web.login import Login
 
 app_name = "portal"
@@ -20,6 +20,10 @@ urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/ket-qua/", views.lookup_result, name="lookup_result"),
     path("danh-gia/", views.rate, name="rate"),
+    path("phan-anh/", petitions.published, name="petitions"),
+    path("phan-anh/gui/", petitions.send, name="petition_send"),
+    path("phan-anh/da-gui/<str:code>/", petitions.sent, name="petition_sent"),
+    path("phan-anh/<str:code>/", petitions.answer, name="petition_answer"),
     path("dang-nhap/", Login.as_view(), name="login"),
     path("dang-nhap/vneid", vneid.start, name="vneid"),
     path("dang-nhap/vneid/callback", vneid.callback, name="vneid_callback"),

@@ -56,10 +56,11 @@ def test_index_shape(demo: None) -> None:
     for g in body["groups"]:
         for i in g["indicators"]:
             assert {"code", "name", "max_points", "score", "numerator", "denominator", "ratio"} <= set(i)
-    # No source yet for petitions and electronic certified copies: no score, no total, a reason.
+    # Every indicator has a source now: the total and the band are numbers.
     petition = next(i for g in body["groups"] for i in g["indicators"] if i["code"] == "petition_on_time")
-    assert petition["score"] is None and petition["reason"]
-    assert body["total"] is None and body["band"] is None
+    assert petition["score"] is not None
+    assert isinstance(body["total"], float | int) and 0 < body["total"] <= 100
+    assert body["band"] and body["total"] == sum(g["score"] for g in body["groups"])
     on_time = next(i for g in body["groups"] for i in g["indicators"] if i["code"] == "on_time")
     assert on_time["denominator"] > 0 and on_time["score"] is not None
 

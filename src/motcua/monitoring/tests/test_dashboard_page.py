@@ -40,15 +40,13 @@ def overdue(world: Any, *, step: str | None = None) -> Dossier:
     return dossier
 
 
-def test_the_headline_says_it_is_a_partial_score_over_the_points_that_can_be_scored(world: Any) -> None:
+def test_the_headline_is_the_total_out_of_100_with_its_band(world: Any) -> None:
     html = logged_in(world.supervisor).get("/dieu-hanh/").content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    found = re.search(
-        r"([\d.]+,\d\d) điểm trên (\d+) điểm tính được \(thang 100; (\d+) điểm chưa có nguồn dữ liệu\)", text
-    )
+    found = re.search(r"([\d.]+,\d\d) điểm trên thang 100 (Xuất sắc|Tốt|Khá|Trung bình|Yếu)", text)
     assert found, text[:2000]
-    assert int(found.group(2)) + int(found.group(3)) == 100
-    assert Decimal(found.group(1).replace(".", "").replace(",", ".")) <= int(found.group(2))
+    assert Decimal(found.group(1).replace(".", "").replace(",", ".")) <= 100
+    assert "chưa có nguồn dữ liệu" not in text
 
 
 def test_the_chart_of_groups_has_a_legend_for_each_colour(world: Any) -> None:
@@ -58,9 +56,21 @@ def test_the_chart_of_groups_has_a_legend_for_each_colour(world: Any) -> None:
     keys = re.findall(r'<li><span class="mn-key mn-key-(\w+)"[^>]*></span>\s*([^<]+)</li>', legend.group(1))
     assert [(k, t.strip()) for k, t in keys] == [
         ("score", "Điểm của nhóm có đủ số liệu"),
-        ("partial", "Điểm tính được của nhóm còn chỉ số chưa có nguồn dữ liệu"),
         ("max", "Điểm tối đa của nhóm"),
     ]
+
+
+def test_the_petitions_and_their_classification_shares(world: Any) -> None:
+    from motcua.petitions.tests.conftest import sent
+
+    sent(world, about="procedure")
+    sent(world, about="staff_conduct")
+    sent(world, about="staff_conduct")
+    html = logged_in(world.supervisor).get("/dieu-hanh/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Phản ánh, kiến nghị đã tiếp nhận 3" in text
+    assert "về quy định, thủ tục hành chính 1 (33%)" in text
+    assert "về hành vi của cán bộ, công chức 2 (67%)" in text
 
 
 def test_the_overdue_list_says_who_holds_each_dossier_and_how_late_it_is(world: Any) -> None:

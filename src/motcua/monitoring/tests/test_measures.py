@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from motcua.monitoring.index import Count, NoSource
+from motcua.monitoring.index import Count
 from motcua.monitoring.measures import (
     CatalogVersion,
+    PetitionTally,
     Slice,
     measures,
     nth_working_day,
+    petition_measures,
     publication_rules,
     sync_denominator,
     transparency,
@@ -121,4 +123,13 @@ def test_the_dossier_indicators_from_a_slice() -> None:
     assert got["procedures_with_online_payment"] == Count(1, 2)  # 2 had one, 3 none
     assert got["fee_procedures_with_dossiers"] == Count(1, 2)
     assert got["population_data_procedures"] == Count(0, 2)  # 1 and 3 are for individuals; only 2 used it
-    assert isinstance(got["petition_on_time"], NoSource)
+    # No petition and no commune: 0/0, which the index scores as full points.
+    assert got["petition_on_time"] == got["petition_satisfaction"] == got["e_certified_copy"] == Count(0, 0)
+
+
+def test_the_petition_indicators() -> None:
+    tally = PetitionTally(received=10, late=2, late_or_unsatisfied=3, procedure=6, staff_conduct=3)
+    got = petition_measures(tally)
+    assert got["petition_on_time"] == Count(8, 10)
+    assert got["petition_satisfaction"] == Count(7, 10)
+    assert tally + PetitionTally(1, 1, 1, 0, 1) == PetitionTally(11, 3, 4, 6, 4)

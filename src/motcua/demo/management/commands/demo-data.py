@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.accounts.services import create_user
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, AgencyKind
 from motcua.agencies.services import create_agency, load_administrative_units
 from motcua.catalog import exchange, services
-from motcua.demo import generator
+from motcua.demo import generator, petitions
 from motcua.demo.users import DEMO_PASSWORD, DEMO_USERS
 from motcua.dossiers.models import Dossier
 from motcua.monitoring import rollup
+from motcua.petitions.models import Petition
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -39,12 +40,21 @@ class Command(BaseCommand):
             help="how many dossiers of this year's history to generate on a fresh database (0: none)",
         )
 
+        parser.add_argument(
+            "--petitions",
+            type=int,
+            default=300,
+            help="how many petitions (PAKN) of this year's history to generate on a fresh database (0: none)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         provinces, communes = load_administrative_units()
         self.stdout.write(f"Administrative units: {provinces} provinces, {communes} communes")
         with transaction.atomic():
             created = self.load_agencies()
+            if created:
+                self.flag_certified_copies()
             self.stdout.write(f"Agencies: {created} created, {Agency.objects.count()} in all")
             report = self.load_procedures()
             self.stdout.write(
@@ -55,6 +65,14 @@ class Command(BaseCommand):
         if options["dossiers"] > 0 and not Dossier.objects.exists():  # history only on a fresh database
             made = generator.generate(count=options["dossiers"], year=timezone.localdate().year, seed=1)
             self.stdout.write(f"Dossiers: {made.dossiers} generated in {made.seconds:.1f} s")
+        if options["petitions"] > 0 and not Petition.objects.exists():
+            made_petitions = petitions.generate(
+                count=options["petitions"], year=timezone.localdate().year, seed=1
+            )
+            self.stdout.write(
+                f"Petitions: {made_petitions.petitions} generated ({made_petitions.published} published)"
+                f" in {made_petitions.seconds:.1f} s"
+            )
         rollup.update()
         self.stdout.write(self.style.SUCCESS(f"Demo province ready in {time.monotonic() - started:.1f} s"))
 
@@ -73,6 +91,16 @@ class Command(BaseCommand):
             )
             created += 1
         return created
+
+    def flag_certified_copies(self) -> None:
+        """Two communes in three offer electronic certified copies (the 766 index counts them); an
+        administrator sets the flag in the admin."""
+        communes = list(
+            Agency.objects.filter(kind=AgencyKind.COMMUNE).order_by("path").values_list("pk", flat=True)
+        )
+        Agency.objects.filter(pk__in=[pk for i, pk in enumerate(communes) if i % 3]).update(
+            offers_e_certified_copy=True
+        )
 
     def load_procedures(self) -> services.ImportReport:
         items = json.loads((DATA / "procedures.json").read_text(encoding="utf-8"))
