@@ -53,10 +53,28 @@ def test_a_petition_from_the_dossier_page_to_its_rating(
     assert citizen.fits()
     citizen.shot("41-petition-sent-390")
 
-    leader.login("ld", PASSWORD, staff=True)
+    # The Department of Finance (the dossier's agency) forwards it to the competent department.
+    from motcua.accounts.services import create_user
+
+    create_user(username="ld.sxd", password=PASSWORD, role="leader", agency_code="H15.16")
+    finance = Session(browser, live_server.url)
+    finance.login("ld", PASSWORD, staff=True)
+    finance.page.goto("/can-bo/phan-anh/")
+    finance.page.get_by_role("link", name=petition.code).click()
+    expect(finance.page.get_by_text("Đã quá hẹn <b>hai ngày</b>")).to_be_visible()  # shown as text
+    forward = finance.page.locator("details:has(form[action$='/xu-ly/forward/'])")
+    if forward.get_attribute("open") is None:
+        forward.locator("summary").click()
+    forward.locator("[name=agency_code]").select_option("H15.16")
+    forward.locator("[name=reason]").fill("Nội dung thuộc thẩm quyền của Sở Xây dựng.")
+    forward.locator("button").click()
+    expect(finance.page.get_by_text("Đã chuyển cơ quan có thẩm quyền").first).to_be_visible()
+    petition.refresh_from_db()
+    assert petition.agency.code == "H15.16" and petition.status == "forwarded"
+
+    leader.login("ld.sxd", PASSWORD, staff=True)
     leader.page.goto("/can-bo/phan-anh/")
     leader.page.get_by_role("link", name=petition.code).click()
-    expect(leader.page.get_by_text("Đã quá hẹn <b>hai ngày</b>")).to_be_visible()  # shown as text
     leader.page.locator("form[action$='/xu-ly/accept/'] button").click()
     expect(leader.page.get_by_text("Đã tiếp nhận xử lý")).to_be_visible()
     answer = leader.page.locator("details:has(form[action$='/xu-ly/answer/'])")
@@ -83,4 +101,17 @@ def test_a_petition_from_the_dossier_page_to_its_rating(
     assert citizen.fits()
     citizen.shot("43-petition-rated-390")
     assert Evaluation.objects.get().satisfied is True
-    assert citizen.problems == [] and leader.problems == []
+    assert citizen.problems == [] and leader.problems == [] and finance.problems == []
+
+    # The index counts this petition: answered within its deadline, rated satisfied; a numeric total.
+    from rest_framework.test import APIClient
+
+    supervisor = APIClient()
+    supervisor.force_authenticate(world.supervisor)
+    today = petition.received_at.date().isoformat()
+    body = supervisor.get(
+        "/api/v1/metrics/service-index", {"agency": "H15", "from": "2026-01-01", "to": today}
+    ).json()
+    got = {i["code"]: (i["numerator"], i["denominator"]) for g in body["groups"] for i in g["indicators"]}
+    assert got["petition_on_time"] == (1, 1) and got["petition_satisfaction"] == (1, 1)
+    assert isinstance(body["total"], float) and body["band"] is not None
