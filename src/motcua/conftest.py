@@ -91,3 +91,14 @@ def standins(standins_url: str, settings: Any) -> Iterator[StandinsControl]:
     settings.MOTCUA_STANDINS_URL = standins_url
     yield StandinsControl(standins_url)
     control(standins_url, {"reset": True})
+
+
+def analyze_after_bulk_load() -> None:
+    """After a test writes thousands of rows, let PostgreSQL's planner see them: with the empty tables
+    of its last statistics one run chose nested loops that held a single SELECT for minutes. ANALYZE
+    inside the test's transaction counts the rows it inserted. Nothing to do on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

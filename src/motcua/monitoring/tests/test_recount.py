@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from motcua.agencies.models import Agency
+from motcua.conftest import analyze_after_bulk_load
 from motcua.demo import generator
 from motcua.dossiers.models import Dossier, Rating
 from motcua.monitoring import rollup, selectors
@@ -29,6 +30,7 @@ def history(db: Any) -> None:
     generator.generate(count=2500, year=2026, seed=7, now=NOW)
     generator.generate(count=400, year=2025, seed=8, now=NOW)
     rollup.update()
+    analyze_after_bulk_load()
 
 
 def counts_table() -> dict[tuple[Any, ...], dict[str, int]]:
