@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.accounts.models import User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
 from motcua.core.text import fold
@@ -169,6 +170,10 @@ def generate(*, count: int, year: int, seed: int = 1, now: datetime | None = Non
     )
     if not agencies:
         raise ValueError("no agencies: load the demo province first")
+    # The agencies where the demo's officers work get a bigger share, so that their petition queues
+    # have something in them (the still-open petitions are the few received lately).
+    staffed = set(User.objects.filter(agency__isnull=False).values_list("agency_id", flat=True))
+    weights = [15 if a.pk in staffed else 1 for a in agencies]
     today = now.astimezone(tz).date()
     days = [d for d in (date(year, 1, 1) + timedelta(n) for n in range(366)) if d.year == year and d <= today]
     days = [d for d in days if cal.is_working_day(d)]
@@ -185,7 +190,7 @@ def generate(*, count: int, year: int, seed: int = 1, now: datetime | None = Non
     ratings: list[tuple[int, bool]] = []
     for at in received:
         about, title, content, answer = rng.choices(TOPICS, weights=_WEIGHTS)[0]
-        agency = rng.choice(agencies)
+        agency = rng.choices(agencies, weights=weights)[0]
         day = at.astimezone(tz).date()
         serials[day] += 1
         code = format_code(f"{day:%y%m%d}", serials[day])
