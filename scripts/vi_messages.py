@@ -8,6 +8,7 @@ import re
 import sys
 
 VI = {
+    "Another dossier has used this look-up.": "Một hồ sơ khác đã dùng kết quả tra cứu này.",
     "Most urgent petitions first: overdue, then due soonest.": "Phản ánh, kiến nghị gấp nhất ở trên: quá hạn trước, rồi đến phản ánh sắp đến hạn.",
     "No petition is waiting for your agency.": "Không có phản ánh, kiến nghị nào đang chờ cơ quan bạn xử lý.",
     # petitions and feedback, PAKN (issue 14)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.core.errors import ServiceError
+from motcua.core.errors import InvalidInput, ServiceError
 from motcua.integrations import transport
 from motcua.integrations.models import LookupOutcome, PopulationLookup
 from motcua.integrations.population.places import address_text
@@ -116,5 +116,10 @@ def filled_applicant(applicant: Applicant, record: CitizenRecord) -> Applicant:
 
 
 def attach_dossier(*, lookup: PopulationLookup, dossier: Dossier) -> None:
+    """Give the look-up to this dossier, if no other dossier took it since it was checked. A conditional
+    UPDATE, so that of two dossiers racing for one look-up exactly one gets it; the other's transaction
+    is rolled back by the 400."""
+    taken = PopulationLookup.objects.filter(pk=lookup.pk, dossier__isnull=True).update(dossier=dossier)
+    if not taken:
+        raise InvalidInput(fields={"population_lookup_id": [_("Another dossier has used this look-up.")]})
     lookup.dossier = dossier
-    lookup.save(update_fields=["dossier"])

@@ -260,3 +260,30 @@ def test_without_a_lookup_the_name_and_id_are_required_and_the_flag_is_false(wor
     flagged = desk.post("/api/v1/dossiers", {**filled, "population_data_used": True}, format="json")
     assert flagged.status_code == 400  # a client cannot set it (contract §8.2)
     assert set(error_of(flagged)["fields"]) == {"population_data_used"}
+
+
+def test_a_lookup_taken_by_a_dossier_in_between_is_not_taken_twice(
+    world: Any, standins: Any, person: Citizen, monkeypatch: Any
+) -> None:
+    """The race: two dossiers checked the same unused look-up; the one that attaches second must fail
+    and leave nothing behind, not take it too."""
+    from motcua.dossiers import services as dossier_services
+    from motcua.dossiers.tests.conftest import counter_dossier
+
+    desk = world.client(world.receiver)
+    lookup_id = desk.post(URL, format="json", data=body(person)).json()["lookup_id"]
+    first = counter_dossier(world)
+    checked = dossier_services._from_population
+
+    def checked_then_taken(*args: Any, **kwargs: Any) -> Any:
+        found = checked(*args, **kwargs)  # the look-up is still free when this dossier checks it ...
+        PopulationLookup.objects.filter(lookup_id=lookup_id).update(
+            dossier=first
+        )  # ... then another takes it
+        return found
+
+    monkeypatch.setattr(dossier_services, "_from_population", checked_then_taken)
+    before = Dossier.objects.count()
+    response = desk.post("/api/v1/dossiers", dossier_body(population_lookup_id=lookup_id), format="json")
+    assert response.status_code == 400 and "population_lookup_id" in error_of(response)["fields"]
+    assert Dossier.objects.count() == before  # (the simulated other taker rolls back with it here)
