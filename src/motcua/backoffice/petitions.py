@@ -7,7 +7,6 @@ offers comes from ``petitions.lifecycle`` (allowed now, and may this user take i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -15,12 +14,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.current import user_of
 from motcua.backoffice import selectors as backoffice
+from motcua.backoffice.presenters import OfferedAction
 from motcua.core.errors import NotFound, ServiceError
 from motcua.petitions import commands, labels, lifecycle, selectors, services
 from motcua.petitions.lifecycle import Action
@@ -66,23 +67,15 @@ class ActionForm(StyledForm):
         self.style_fields()
 
 
-@dataclass
-class Offered:
-    action: Action
-    form: StyledForm
-    open: bool
-
-    @property
-    def label(self) -> str:
-        return str(labels.ACTION_LABELS[self.action])
-
-    @property
-    def help(self) -> str:
-        return str(labels.ACTION_HELP[self.action])
-
-    @property
-    def destructive(self) -> bool:
-        return self.action in labels.DESTRUCTIVE
+def _offer(petition: Petition, action: Action, form: StyledForm, open_: bool) -> OfferedAction:
+    return OfferedAction(
+        url=reverse("backoffice:petition_act", args=[petition.pk, action.value]),
+        label=str(labels.ACTION_LABELS[action]),
+        help=str(labels.ACTION_HELP[action]),
+        form=form,
+        open=open_,
+        destructive=action in labels.DESTRUCTIVE,
+    )
 
 
 class ClassifyForm(StyledForm):
@@ -127,9 +120,9 @@ def _page(
     offered = []
     for i, action in enumerate(allowed):
         if bound and bound[0] is action:
-            offered.append(Offered(action, bound[1], True))
+            offered.append(_offer(petition, action, bound[1], True))
         else:
-            offered.append(Offered(action, ActionForm(action, petition), bound is None and i == 0))
+            offered.append(_offer(petition, action, ActionForm(action, petition), bound is None and i == 0))
     stray = [str(e) for e in bound[1].non_field_errors()] if bound and bound[0] not in allowed else []
     may_classify = petition.closed_at is None and user_of(request).agency_id == petition.agency_id
     return render(

@@ -4,6 +4,8 @@ printable forms that apply now."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
@@ -95,3 +97,17 @@ def printable_forms(dossier: Dossier) -> list[tuple[str, str]]:
             continue
         out.append((str(FORM_LABELS[key]), form_url(dossier, key)))
     return out
+
+
+@dataclass(frozen=True)
+class OfferedAction:
+    """One action's fold-out form on a staff page, a dossier's or a petition's: what
+    ``backoffice/includes/action.html`` draws."""
+
+    url: str
+    label: str
+    help: str
+    form: Any  # a web.forms.StyledForm
+    open: bool
+    destructive: bool = False
+    multipart: bool = False

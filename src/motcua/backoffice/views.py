@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -64,27 +65,16 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- the dossier page ------------------------------------------------------------------------------
 
 
-@dataclass
-class ActionForm:
-    action: Action
-    form: StyledForm
-    open: bool
-
-    @property
-    def label(self) -> str:
-        return str(actions.ACTION_LABELS[self.action])
-
-    @property
-    def help(self) -> str:
-        return str(actions.ACTION_HELP[self.action])
-
-    @property
-    def destructive(self) -> bool:
-        return self.action in actions.DESTRUCTIVE
-
-    @property
-    def multipart(self) -> bool:
-        return self.action in (Action.RESOLVE, Action.SUPPLEMENT)
+def _offer(dossier: Dossier, action: Action, form: StyledForm, open_: bool) -> actions.OfferedAction:
+    return actions.OfferedAction(
+        url=reverse("backoffice:act", args=[dossier.pk, action.value]),
+        label=str(actions.ACTION_LABELS[action]),
+        help=str(actions.ACTION_HELP[action]),
+        form=form,
+        open=open_,
+        destructive=action in actions.DESTRUCTIVE,
+        multipart=action in (Action.RESOLVE, Action.SUPPLEMENT),
+    )
 
 
 def _get(request: HttpRequest, pk: int) -> Dossier:
@@ -111,11 +101,11 @@ def _dossier_page(
     action_forms = []
     for i, action in enumerate(allowed):
         if bound and bound[0] is action:
-            action_forms.append(ActionForm(action, bound[1], True))
+            action_forms.append(_offer(dossier, action, bound[1], True))
         else:
             form = form_for(action, dossier, **extra)
             action_forms.append(
-                ActionForm(action, form, bound is None and i == 0 and action not in actions.DESTRUCTIVE)
+                _offer(dossier, action, form, bound is None and i == 0 and action not in actions.DESTRUCTIVE)
             )
     # An action no longer open (someone else was quicker): its error goes on top of the page.
     stray = [str(e) for e in bound[1].non_field_errors()] if bound and bound[0] not in allowed else []
