@@ -59,6 +59,12 @@ class WindowThrottle(ScopedRateThrottle):
         ident = self.get_ident(Request(request))  # DRF's reading of the address and its proxies
         return self.allow(scope, self.cache_format % {"scope": scope, "ident": ident})
 
+    def allow_user(self, user: Any, scope: str) -> bool:
+        """The same count for a page, keyed by the logged-in user as the API's authenticated endpoints
+        are (DRF's key for them), so that the pages and the API share one count per user."""
+        self.scope = scope
+        return self.allow(scope, self.cache_format % {"scope": scope, "ident": user.pk})
+
     def allow(self, scope: str, key: str) -> bool:
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)

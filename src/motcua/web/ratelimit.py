@@ -26,8 +26,7 @@ def wait_seconds_for_user(user: Any, scope: str) -> int | None:
     """As ``wait_seconds``, keyed by the logged-in user as the API's authenticated endpoints are
     (DRF's key for them), so that the pages and the API share one count per user."""
     throttle = WindowThrottle()
-    throttle.scope = scope
-    if throttle.allow(scope, throttle.cache_format % {"scope": scope, "ident": user.pk}):
+    if throttle.allow_user(user, scope):
         return None
     return int(throttle.wait() or 1)
 
