@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.petitions",
     "motcua.integrations",
+    "motcua.outbox",
     "motcua.warehouse",
     "motcua.web",
     "motcua.backoffice",
@@ -203,6 +204,23 @@ MOTCUA_PAKN_MAX_CONTENT = int(os.environ.get("MOTCUA_PAKN_MAX_CONTENT", "10000")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often the worker brings the dashboard's roll-ups up to date (a run with nothing new costs two look-ups).
 MOTCUA_ROLLUP_EVERY_SECONDS = float(os.environ.get("MOTCUA_ROLLUP_EVERY_SECONDS", "20"))
+
+# --- The outbox (contract §8): what leaves MotCua, delivered by `motcua worker` -------------------
+MOTCUA_OUTBOX = {
+    # A failed attempt waits backoff_seconds × 2^(attempts-1), at most backoff_cap_seconds; after
+    # max_attempts the message is a dead letter that an admin retries (20 attempts ≈ 14 hours).
+    "backoff_seconds": float(os.environ.get("MOTCUA_OUTBOX_BACKOFF_SECONDS", "5")),
+    "backoff_cap_seconds": float(os.environ.get("MOTCUA_OUTBOX_BACKOFF_CAP_SECONDS", "3600")),
+    "max_attempts": int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "20")),
+    "lease_seconds": float(
+        os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "60")
+    ),  # a killed worker's claims lapse
+    "batch": int(os.environ.get("MOTCUA_OUTBOX_BATCH", "100")),
+    "budget_seconds": float(os.environ.get("MOTCUA_OUTBOX_BUDGET_SECONDS", "20")),
+    "idle_seconds": float(
+        os.environ.get("MOTCUA_OUTBOX_IDLE_SECONDS", "0.5")
+    ),  # a look when there was nothing
+}
 
 # --- National systems (contract §8; docs/configuration.md) ----------------------------------------
 # One variable points every system not configured otherwise at the stand-ins (`motcua standins`);

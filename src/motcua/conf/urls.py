@@ -22,6 +22,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.monitoring.api")),
     path("", include("motcua.warehouse.api")),
     path("", include("motcua.integrations.population.api")),
+    path("", include("motcua.outbox.api")),
 ]
 
 urlpatterns = [

@@ -1,6 +1,7 @@
-"""``motcua worker``: runs the queued background tasks (django.tasks, database backend) and enqueues
-the periodic jobs when they are due. Run as many as wanted: a task is claimed by one worker only,
-and a periodic job is not queued again while one is still waiting."""
+"""``motcua worker``: runs the queued background tasks (django.tasks, database backend), enqueues
+the periodic jobs when they are due, and delivers the outbox in a loop of its own. Run as many as
+wanted: a task is claimed by one worker only, a periodic job is not queued again while one is still
+waiting, and an outbox message is leased to one worker at a time."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
@@ -43,6 +45,21 @@ def _schedule(stop: threading.Event, tick: float) -> None:
         stop.wait(tick)
 
 
+def _deliver(stop: threading.Event) -> None:
+    """Send what the outbox holds; look again at once while there is more, else after a pause."""
+    from motcua.outbox import delivery
+
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            handled = delivery.drain().handled
+        except Exception:  # a database that is briefly away must not end delivery
+            logger.exception("outbox delivery failed")
+            handled = 0
+        if not handled:
+            stop.wait(settings.MOTCUA_OUTBOX["idle_seconds"])
+
+
 class Command(BaseCommand):
     help = "Run the background worker: queued tasks, and the periodic jobs when they are due."
 
@@ -57,8 +74,15 @@ class Command(BaseCommand):
             for job in SCHEDULE:
                 if not _waiting(job):
                     job.task.enqueue()
+            from motcua.outbox import delivery
+
+            drained = delivery.drain()
+            self.stdout.write(
+                f"Outbox: {drained.delivered} delivered, {drained.retried} to retry, {drained.failed} failed"
+            )
         else:
             threading.Thread(target=_schedule, args=(stop, 1.0), daemon=True, name="schedule").start()
+            threading.Thread(target=_deliver, args=(stop,), daemon=True, name="outbox").start()
         worker = Worker(
             queue_names=["*"],
             interval=options["interval"],

@@ -1,0 +1,161 @@
+"""Delivering the outbox: each counterpart registers one deliverer; ``drain`` sends what is due.
+
+The order and the "exactly once" come from three rules:
+- only the head of a stream (its oldest message not yet delivered) is ever sent, so a dossier's
+  messages to one counterpart arrive in the order they were written, and a dead letter holds the
+  rest of its stream until an admin retries it (a progress entry must never overtake its record);
+- a worker claims messages with a lease (``claimed_until``) by a conditional UPDATE, so two workers
+  never send the same message at once, and a killed worker's claims lapse and are taken again;
+- every message carries its idempotency key to the receiver, so the one resent after a worker died
+  between sending and recording it is taken once.
+
+A deliverer raises ``Unavailable`` (down, slow, broken: tried again with backoff) or ``Rejected``
+(the counterpart refuses it: retrying will not help, it becomes a dead letter at once).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from motcua.integrations.transport import Rejected, Unavailable
+from motcua.outbox.models import OutboxMessage, State
+
+logger = logging.getLogger("motcua.outbox")
+
+Deliverer = Callable[[OutboxMessage], None]
+DELIVERERS: dict[str, Deliverer] = {}
+
+
+def deliverer(target: str) -> Callable[[Deliverer], Deliverer]:
+    """Register the function that sends the messages of ``target``: ``@deliverer("sms")``."""
+
+    def register(func: Deliverer) -> Deliverer:
+        DELIVERERS[target] = func
+        return func
+
+    return register
+
+
+@dataclass
+class Drained:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0  # not tried: their counterpart was found down earlier in the same pass
+
+    @property
+    def handled(self) -> int:
+        return self.delivered + self.retried + self.failed
+
+
+def backoff(attempts: int) -> timedelta:
+    """Seconds before attempt ``attempts + 1``: doubling from the base, capped."""
+    base = settings.MOTCUA_OUTBOX["backoff_seconds"]
+    return timedelta(
+        seconds=min(base * 2 ** max(attempts - 1, 0), settings.MOTCUA_OUTBOX["backoff_cap_seconds"])
+    )
+
+
+def _heads(now: datetime, size: int) -> list[int]:
+    """The messages due now that head their stream, oldest first."""
+    earlier = OutboxMessage.objects.filter(stream=OuterRef("stream"), id__lt=OuterRef("id")).exclude(
+        state=State.DELIVERED
+    )
+    due = (
+        OutboxMessage.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(stream="") | ~Exists(earlier))
+        .order_by("id")
+    )
+    return list(due.values_list("id", flat=True)[:size])
+
+
+def _claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
+    """Take the messages no other worker holds; the conditional UPDATE is the lock."""
+    token = get_random_string(24)
+    lease = now + timedelta(seconds=settings.MOTCUA_OUTBOX["lease_seconds"])
+    OutboxMessage.objects.filter(id__in=ids, state=State.PENDING).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    ).update(claimed_until=lease, claimed_by=token)
+    return list(OutboxMessage.objects.filter(claimed_by=token).order_by("id"))
+
+
+def _release(message: OutboxMessage, **changes: object) -> None:
+    """Record what happened to one claimed message, unless its lease passed to another worker."""
+    OutboxMessage.objects.filter(id=message.id, claimed_by=message.claimed_by).update(
+        claimed_until=None, claimed_by="", **changes
+    )
+
+
+def drain(*, budget_seconds: float | None = None, batch: int | None = None) -> Drained:
+    """Send what is due until nothing is, or the budget is spent; what happened."""
+    opts = settings.MOTCUA_OUTBOX
+    size = int(batch or opts["batch"])
+    deadline = time.monotonic() + (opts["budget_seconds"] if budget_seconds is None else budget_seconds)
+    done = Drained()
+    down: set[str] = set()
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        claimed = _claim(_heads(now, size), now)
+        if not claimed:
+            break
+        delivered: list[int] = []
+        for message in claimed:
+            if message.target in down:
+                _release(message, next_attempt_at=now + backoff(1))
+                done.deferred += 1
+                continue
+            outcome = _send(message)
+            if outcome is None:
+                delivered.append(message.id)
+                continue
+            retryable, error = outcome
+            attempts = message.attempts + 1
+            if retryable and attempts < opts["max_attempts"]:
+                down.add(message.target)
+                _release(
+                    message, attempts=attempts, last_error=error, next_attempt_at=now + backoff(attempts)
+                )
+                done.retried += 1
+            else:
+                _release(message, attempts=attempts, last_error=error, state=State.FAILED)
+                logger.warning("outbox %s %s is a dead letter: %s", message.target, message.id, error)
+                done.failed += 1
+        if delivered:
+            # One write for the batch: a worker killed before it resends these, and their keys make
+            # the receiver take them once.
+            OutboxMessage.objects.filter(id__in=delivered).update(
+                state=State.DELIVERED,
+                delivered_at=timezone.now(),
+                claimed_until=None,
+                claimed_by="",
+                last_error="",
+            )
+            done.delivered += len(delivered)
+    return done
+
+
+def _send(message: OutboxMessage) -> tuple[bool, str] | None:
+    """None when delivered; else (worth retrying, why not)."""
+    send = DELIVERERS.get(message.target)
+    if send is None:
+        return True, f"no deliverer for {message.target!r} in this worker"
+    try:
+        send(message)  # not in a transaction: on SQLite that would hold the write lock through the call
+    except Rejected as exc:
+        return False, exc.detail[:500]
+    except Unavailable as exc:
+        return True, exc.detail[:500]
+    except Exception as exc:  # a bug must not stop the others; it is retried, then left for an admin
+        logger.exception("outbox %s %s: unexpected error", message.target, message.id)
+        return True, f"{type(exc).__name__}: {exc}"[:500]
+    return None

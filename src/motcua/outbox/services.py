@@ -1,0 +1,64 @@
+"""Writing to the outbox, and putting a dead letter back in line. Callers write inside their own
+transaction (``enqueue`` refuses to run outside one), so the message exists exactly when the change
+that caused it does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import Conflict, NotFound
+from motcua.outbox.models import OutboxMessage, State
+
+
+def enqueue(
+    target: str,
+    key: str,
+    payload: dict[str, Any],
+    *,
+    dossier_id: int | None = None,
+    stream: str = "",
+    event: str = "",
+    not_before: datetime | None = None,
+) -> OutboxMessage | None:
+    """Write one message; None when a message with this key already exists (the same event twice)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox.enqueue must run inside the transaction of the change it reports")
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key must not spoil the caller's transaction
+            return OutboxMessage.objects.create(
+                target=target,
+                key=key,
+                payload=payload,
+                dossier_id=dossier_id,
+                stream=stream,
+                event=event,
+                created_at=now,
+                next_attempt_at=not_before or now,
+            )
+    except IntegrityError:
+        if OutboxMessage.objects.filter(key=key).exists():
+            return None
+        raise
+
+
+@transaction.atomic
+def retry(message_id: int) -> OutboxMessage:
+    """An admin sends a dead letter again: it goes back in line, at the head of its stream."""
+    message = OutboxMessage.objects.select_for_update().filter(id=message_id).first()
+    if message is None:
+        raise NotFound()
+    if message.state != State.FAILED:
+        raise Conflict(_("Only a failed message can be retried."), code="not_failed")
+    message.state = State.PENDING
+    message.attempts = 0
+    message.next_attempt_at = timezone.now()
+    message.claimed_until = None
+    message.claimed_by = ""
+    message.save(update_fields=["state", "attempts", "next_attempt_at", "claimed_until", "claimed_by"])
+    return message
