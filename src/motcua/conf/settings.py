@@ -7,6 +7,7 @@ than through the database and Django's storage API, so several app servers can r
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from datetime import time
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "motcua.petitions",
     "motcua.integrations",
     "motcua.outbox",
+    "motcua.notifications",
     "motcua.warehouse",
     "motcua.web",
     "motcua.backoffice",
@@ -241,6 +243,32 @@ MOTCUA_INTEGRATIONS = {
         "integration_code": os.environ.get("MOTCUA_POPULATION_INTEGRATION_CODE", "037"),
         "service_code": os.environ.get("MOTCUA_POPULATION_SERVICE_CODE", "VPCP"),
     },
+    # VNPT SMS brandname, send_sms_list (integrations.md §6.1): the APIURL and the account's fields.
+    "sms": {
+        "url": os.environ.get("MOTCUA_SMS_URL", "").strip(),
+        "api_user": os.environ.get("MOTCUA_SMS_API_USER", ""),
+        "api_pass": os.environ.get("MOTCUA_SMS_API_PASS", ""),
+        "username": os.environ.get("MOTCUA_SMS_USERNAME", ""),
+        "agent_id": os.environ.get("MOTCUA_SMS_AGENT_ID", ""),
+        "contract_type_id": os.environ.get("MOTCUA_SMS_CONTRACT_TYPE_ID", ""),
+        "contract_id": os.environ.get("MOTCUA_SMS_CONTRACT_ID", ""),
+        "label_id": os.environ.get("MOTCUA_SMS_LABEL_ID", ""),
+    },
+    # Zalo ZNS (§6.2): the API's base (https://business.openapi.zalo.me) and the OA's access token.
+    "zalo": {
+        "url": os.environ.get("MOTCUA_ZALO_URL", "").strip().rstrip("/"),
+        "access_token": os.environ.get("MOTCUA_ZALO_ACCESS_TOKEN", ""),
+    },
+}
+# An agency with its own SMS contract or brandname: JSON {"<agency code prefix>": {"label_id": …,
+# "contract_id": …, …}}; the longest prefix of the receiving agency's code wins, else the default.
+MOTCUA_SMS_PROVIDERS: dict[str, dict[str, str]] = json.loads(os.environ.get("MOTCUA_SMS_PROVIDERS") or "{}")
+# E-mail to applicants (contract §8.4): smtp://user:password@host:587 (STARTTLS on 587, or
+# ?starttls=1), smtps://…:465, or locmem: / console: (Django's test and console backends). Empty:
+# the stand-ins' SMTP sink (their port + 1) when MOTCUA_STANDINS_URL is set, else e-mail is off.
+MOTCUA_EMAIL = {
+    "url": os.environ.get("MOTCUA_EMAIL_URL", "").strip(),
+    "from": os.environ.get("MOTCUA_EMAIL_FROM", "Hanh Chinh Cong <khong-tra-loi@motcua.local>"),
 }
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))

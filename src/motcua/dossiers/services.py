@@ -47,6 +47,7 @@ from motcua.files.models import StoredFile
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
 from motcua.integrations.population import services as population
+from motcua.notifications import services as notifications
 from motcua.warehouse import selectors as warehouse_selectors
 from motcua.warehouse import services as warehouse
 from motcua.warehouse.models import WarehouseDocument
@@ -412,6 +413,7 @@ def create_dossier(
             )
         )
     DossierEvent.objects.bulk_create(events)
+    notifications.notify(dossier, events[-1])  # a counter dossier is received now: tell the applicant
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
 
@@ -733,7 +735,7 @@ def act(*, actor: User, dossier_id: int, command: commands.Command) -> Dossier:
     if move.clock is Clock.START:
         serials.assign_code(dossier, step.now)  # last: it locks the agency's counter until commit
         step.data["code"] = dossier.code
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=step.now,
         actor=actor,
@@ -743,6 +745,7 @@ def act(*, actor: User, dossier_id: int, command: commands.Command) -> Dossier:
         note=step.note,
         data=step.data,
     )
+    notifications.notify(dossier, event)  # in this transaction: the outbox has it exactly when it happened
     return dossier
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 PREFIXES = {
     "vneid": "/vneid",
     "population": "/population",
+    "sms": "/sms",
+    "zalo": "/zalo",
 }
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -20,4 +22,14 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "integration_code": "037",
         "service_code": "VPCP",
     },
+    "sms": {  # VNPT send_sms_list: the account and contract the gateway knows
+        "api_user": "motcua",
+        "api_pass": "standin-sms-secret",  # noqa: S105 — stand-in only
+        "username": "motcua",
+        "agent_id": "244",
+        "contract_type_id": "1",
+        "contract_id": "7701",
+        "label_id": "HANHCHINHCONG",
+    },
+    "zalo": {"access_token": "standin-zalo-oa-token"},  # noqa: S105 — stand-in only
 }
