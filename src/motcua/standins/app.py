@@ -18,6 +18,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from motcua.standins.faults import Faults, Knob
+from motcua.standins.inbox import Inbox
 
 log = logging.getLogger("motcua.standins")
 
@@ -67,16 +68,20 @@ class StandIn:
 class StandIns:
     """The WSGI app that serves every stand-in."""
 
-    def __init__(self, systems: Iterable[StandIn]) -> None:
+    def __init__(self, systems: Iterable[StandIn], inbox: Inbox | None = None) -> None:
         self.systems = {s.name: s for s in systems}
         self.faults = Faults()
+        self.inbox = inbox or Inbox()
+        self.smtp_port: int | None = None  # set when the SMTP sink listens (``serve``)
         rules = [Rule("/", endpoint="index"), Rule("/health", endpoint="health")]
+        rules.append(Rule("/inbox", endpoint="inbox"))
         rules.append(Rule("/favicon.ico", endpoint="favicon"))
         rules.append(Rule("/_faults", endpoint="faults", methods=["GET", "POST"]))
         self.handlers: dict[str, tuple[StandIn | None, Handler]] = {
             "index": (None, self.on_index),
             "health": (None, self.on_health),
             "faults": (None, self.on_faults),
+            "inbox": (None, self.on_inbox),
             "favicon": (None, lambda request: Response(status=204)),
         }
         for system in self.systems.values():
@@ -121,11 +126,45 @@ class StandIns:
             for s in self.systems.values()
         )
         return page(
-            "Các hệ thống giả lập", f"<ul>{rows}</ul><p><a href='/_faults'>Lỗi giả lập (faults)</a></p>"
+            "Các hệ thống giả lập",
+            f"<ul>{rows}</ul><p><a href='/inbox'>Hộp thư: SMS, Zalo, e-mail đã nhận (inbox)</a></p>"
+            "<p><a href='/_faults'>Lỗi giả lập (faults)</a></p>",
         )
 
     def on_health(self, request: Request) -> Response:
-        return json_response({"ok": True, "stand_in": True, "systems": sorted(self.systems)})
+        return json_response(
+            {"ok": True, "stand_in": True, "systems": sorted(self.systems), "smtp_port": self.smtp_port}
+        )
+
+    def on_inbox(self, request: Request) -> Response:
+        """What the SMS, Zalo and e-mail stand-ins received, newest first: ``?phone=84…`` or
+        ``?email=…``. JSON for scripts, HTML for people: ``format=json|html``, else the Accept header
+        (a browser's text/html gets the page; anything else, ``*/*`` included, JSON)."""
+        phone = request.args.get("phone", "").strip().lstrip("+")
+        email = request.args.get("email", "").strip()
+        found = self.inbox.find(phone=phone, email=email)
+        wanted = request.args.get("format") or (
+            "html"
+            if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+            else "json"
+        )
+        if wanted != "html":
+            return json_response({"phone": phone, "email": email, "messages": [m.as_dict() for m in found]})
+        rows = "".join(
+            f"<tr><td>{html.escape(m.as_dict()['received_at'])}</td><td>{html.escape(m.channel)}</td>"
+            f"<td>{html.escape(m.to)}</td><td>{html.escape(m.subject)}<br>{html.escape(m.text)}</td></tr>"
+            for m in found
+        )
+        form = (
+            "<form method='get'><label>Số điện thoại (84…) <input name='phone' inputmode='tel' "
+            f"value='{html.escape(phone)}'></label> <label>E-mail <input name='email' type='email' "
+            f"value='{html.escape(email)}'></label> <button>Xem</button></form>"
+        )
+        return page(
+            "Hộp thư nhận (SMS, Zalo, e-mail)",
+            f"{form}<p>{len(found)} tin, mới nhất trước.</p>"
+            f"<table><tr><th>Lúc</th><th>Kênh</th><th>Đến</th><th>Nội dung</th></tr>{rows}</table>",
+        )
 
     def on_faults(self, request: Request) -> Response:
         """GET: the knobs. POST {"system", "latency_ms", "mode", "count", "hold_seconds"} sets one;
@@ -153,18 +192,49 @@ class StandIns:
 def build() -> StandIns:
     """Every stand-in, seeded."""
     from motcua.standins.population import Population
+    from motcua.standins.sms import Sms
     from motcua.standins.vneid import VNeID
+    from motcua.standins.zalo import Zalo
 
-    systems: list[StandIn] = [VNeID(), Population()]
-    return StandIns(systems)
+    inbox = Inbox()
+    systems: list[StandIn] = [VNeID(), Population(), Sms(inbox), Zalo(inbox)]
+    return StandIns(systems, inbox)
 
 
-def serve(host: str, port: int, standins: StandIns, ready: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted, many requests at once (a held "timeout" must not block the others)."""
-    from werkzeug.serving import make_server
+def serve(
+    host: str,
+    port: int,
+    standins: StandIns,
+    ready: Callable[[str], None] | None = None,
+    smtp_port: int | None = None,
+) -> None:
+    """Serve until interrupted, many requests at once (a held "timeout" must not block the others),
+    with the SMTP sink on ``smtp_port`` (default: the HTTP port + 1; 0 or less: no sink)."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
-    server = make_server(host, port, standins, threaded=True)
+    from motcua.standins import smtp
+
+    class Handler(WSGIRequestHandler):
+        """Werkzeug drops headers with underscores; Zalo's ``access_token`` is one, so keep them."""
+
+        def make_environ(self) -> Any:
+            environ = super().make_environ()
+            for key, value in self.headers.items():
+                if "_" in key:
+                    environ[f"HTTP_{key.upper()}"] = value
+            return environ
+
+    server = make_server(host, port, standins, threaded=True, request_handler=Handler)
     url = f"http://{host}:{server.server_port}"
+    sink = None
+    wanted = server.server_port + 1 if smtp_port is None else smtp_port
+    if wanted > 0:
+        sink = smtp.start(host, wanted, standins.inbox)
+        standins.smtp_port = wanted
     if ready is not None:
         ready(url)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        if sink is not None:
+            sink.stop()

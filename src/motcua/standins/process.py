@@ -23,10 +23,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_pair() -> int:
+    """A free port whose next one is free too: the stand-ins' SMTP sink listens on port + 1."""
+    for _attempt in range(50):
+        port = free_port()
+        if port >= 65535:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((HOST, port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two free ports in a row")
+
+
 @contextlib.contextmanager
 def running(*, latency_ms: int = 0, wait: float = 30.0) -> Iterator[str]:
     """The base URL of a stand-ins process that lives for the ``with`` block."""
-    port = free_port()
+    port = free_pair()
     args = [sys.executable, "-m", "motcua.cli", "standins", "--host", HOST, "--port", str(port)]
     if latency_ms:
         args += ["--latency-ms", str(latency_ms)]
