@@ -12,7 +12,9 @@ from django.conf import settings
 
 from motcua.integrations import config
 from motcua.integrations.population.ports import PopulationRegistry
+from motcua.integrations.sms.ports import SmsGateway
 from motcua.integrations.vneid.ports import CitizenIdP
+from motcua.integrations.zalo.ports import ZnsSender
 
 
 def population_registry() -> PopulationRegistry | None:
@@ -43,3 +45,42 @@ def citizen_idp() -> CitizenIdP | None:
 
     found = config.system("vneid")
     return OIDCProvider(found) if found is not None else None
+
+
+def sms_gateway(agency_code: str = "") -> SmsGateway | None:
+    """The SMS gateway for messages of one agency: its own account (``MOTCUA_SMS_PROVIDERS``, the
+    longest prefix of its code) over the default one; None when SMS is off."""
+    found = config.system("sms")
+    if found is None:
+        return None
+    options = dict(found.options)
+    providers = settings.MOTCUA_SMS_PROVIDERS
+    prefix = max(
+        (p for p in providers if agency_code == p or agency_code.startswith(f"{p}.")), key=len, default=None
+    )
+    if prefix is not None:
+        options.update(providers[prefix])
+    url = str(options.pop("url", "") or found.url)
+    return _sms(url, found.standin, tuple(sorted(options.items())), _timeout())
+
+
+@cache
+def _sms(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> SmsGateway:
+    from motcua.integrations.sms.client import VnptSms
+
+    return VnptSms(config.SystemConfig("sms", url, standin, dict(options)))
+
+
+def zns_sender() -> ZnsSender | None:
+    """Zalo ZNS, or None when it is not configured."""
+    found = config.system("zalo")
+    if found is None:
+        return None
+    return _zalo(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _zalo(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> ZnsSender:
+    from motcua.integrations.zalo.client import ZnsClient
+
+    return ZnsClient(config.SystemConfig("zalo", url, standin, dict(options)))

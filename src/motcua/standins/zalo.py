@@ -3,7 +3,8 @@
 ``POST /zalo/message/template`` with the OA's ``access_token`` header and ``{"phone": "84…",
 "template_id", "template_data": {…}, "tracking_id"}`` answers ``{"error": 0, "message": "Success",
 "data": {"msg_id", "sent_time", "tracking_id", "quota": {"dailyQuota", "remainingQuota"}}}``.
-A ``tracking_id`` seen before gets the first send's ``msg_id`` again, and nothing is sent twice.
+A ``tracking_id`` seen before for the same phone gets the first send's ``msg_id`` again, and
+nothing is sent twice.
 
 Zalo's full error list is not public ([U]); the stand-in answers, with HTTP 200 as Zalo does:
 -124 bad access token; -108 not a phone number; -109 unknown template; -1123 the template's
@@ -61,7 +62,7 @@ class Zalo(StandIn):
         self.token = accounts.DEFAULTS["zalo"]["access_token"]
         self._lock = threading.Lock()
         self.remaining = DAILY_QUOTA
-        self._sent: dict[str, tuple[str, int]] = {}  # tracking_id → (msg_id, sent_time)
+        self._sent: dict[tuple[str, str], tuple[str, int]] = {}  # (tracking_id, phone) → (msg_id, time)
 
     def rules(self) -> list[Rule]:
         return [
@@ -108,14 +109,14 @@ class Zalo(StandIn):
         if not isinstance(data, dict) or set(data) != set(names):
             return error(-1123, f"template_data must have exactly {', '.join(names)}")
         with self._lock:
-            earlier = self._sent.get(tracking) if tracking else None
+            earlier = self._sent.get((tracking, phone)) if tracking else None
             if earlier is None:
                 if self.remaining <= 0:
                     return error(-1141, "Quota of the day is exceeded")
                 self.remaining -= 1
                 earlier = (uuid.uuid4().hex, int(time.time() * 1000))
                 if tracking:
-                    self._sent[tracking] = earlier
+                    self._sent[(tracking, phone)] = earlier
                 fresh = True
             else:
                 fresh = False
@@ -126,7 +127,7 @@ class Zalo(StandIn):
                 Received(
                     channel="zalo",
                     to=phone,
-                    key=tracking or msg_id,
+                    key=f"{tracking or msg_id}|{phone}",
                     text=text.format(**{k: str(v) for k, v in data.items()}),
                     template=template_id,
                     sender="Zalo OA",
