@@ -23,6 +23,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.warehouse.api")),
     path("", include("motcua.integrations.population.api")),
     path("", include("motcua.outbox.api")),
+    path("", include("motcua.notifications.api")),
 ]
 
 urlpatterns = [

@@ -45,6 +45,7 @@ def mask(to: str) -> str:
     if "@" in to:
         name, _sep, domain = to.rpartition("@")
         return f"{name[:1]}***@{domain}"
+    to = "".join(c for c in to if c.isdigit())  # a number as typed: "024 3333 4444"
     if len(to) <= 5:
         return "*" * len(to)
     return f"{to[:2]}{'*' * (len(to) - 5)}{to[-3:]}"

@@ -33,3 +33,4 @@ def test_mask() -> None:
     assert addresses.mask("84912345678") == "84******678"
     assert addresses.mask("nguyen.an@example.com") == "n***@example.com"
     assert addresses.mask("123") == "***"
+    assert addresses.mask("024 3333 4444") == "02******444"
