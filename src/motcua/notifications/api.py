@@ -17,20 +17,12 @@ from motcua.notifications import selectors
 NoticeSerializer = inline_serializer(
     "Notification",
     {
-        "channel": serializers.ChoiceField(choices=["sms", "zalo", "email"]),
-        "event": serializers.ChoiceField(
-            choices=[
-                "received",
-                "supplement_requested",
-                "payment_requested",
-                "extended",
-                "refused",
-                "stopped",
-                "result_ready",
-            ]
+        "channel": serializers.CharField(help_text="sms, zalo or email"),
+        "event": serializers.CharField(
+            help_text="received, supplement_requested, payment_requested, extended, refused, stopped, result_ready"
         ),
         "to": serializers.CharField(help_text="Masked: 84******678, n***@example.com"),
-        "status": serializers.ChoiceField(choices=["pending", "delivered", "failed", "skipped"]),
+        "status": serializers.CharField(help_text="pending, delivered, failed or skipped"),
         "sent_at": serializers.DateTimeField(allow_null=True),
     },
     many=True,
