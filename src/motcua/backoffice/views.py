@@ -34,6 +34,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Action
 from motcua.integrations import registry
 from motcua.integrations.population import services as population_services
+from motcua.notifications import selectors as notifications
 from motcua.web import presenters, ratelimit
 from motcua.web.access import staff_required
 from motcua.web.forms import ApplicantForm, StyledForm, show_service_error
@@ -124,6 +125,8 @@ def _dossier_page(
             "actions": action_forms,
             "pending": presenters.open_supplement(dossier),
             "printable": actions.printable_forms(dossier),
+            "notices": notifications.for_dossier(dossier.pk),
+            "channels_off": notifications.channels_off(),
         },
         status=status,
     )

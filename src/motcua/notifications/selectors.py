@@ -8,7 +8,7 @@ from typing import Any
 
 from motcua.core.errors import NotFound
 from motcua.dossiers.selectors import visible_dossiers
-from motcua.notifications import addresses
+from motcua.notifications import addresses, channels, labels
 from motcua.notifications.models import Skipped
 from motcua.notifications.templates import CHANNELS
 from motcua.outbox.models import OutboxMessage
@@ -22,6 +22,22 @@ class Notice:
     status: str  # pending | delivered | failed | skipped
     sent_at: datetime | None
     created_at: datetime
+
+    @property
+    def channel_label(self) -> str:
+        return str(labels.CHANNELS.get(self.channel, self.channel))
+
+    @property
+    def event_label(self) -> str:
+        return str(labels.EVENTS.get(self.event, self.event))
+
+    @property
+    def status_label(self) -> str:
+        return str(labels.STATUSES.get(self.status, self.status))
+
+    @property
+    def tone(self) -> str:
+        return labels.TONES.get(self.status, "info")
 
 
 def for_dossier(dossier_id: int, user: Any = None) -> list[Notice]:
@@ -48,3 +64,9 @@ def for_dossier(dossier_id: int, user: Any = None) -> list[Notice]:
     ]
     order = {name: n for n, name in enumerate(CHANNELS)}
     return sorted(found, key=lambda n: (n.created_at, order.get(n.channel, 9)))
+
+
+def channels_off() -> list[str]:
+    """The names of the channels that are not connected now, for the pages to say so."""
+    on = channels.on()
+    return [str(label) for name, label in labels.CHANNELS.items() if name not in on]

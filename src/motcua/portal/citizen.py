@@ -35,8 +35,10 @@ from motcua.files.downloads import download
 from motcua.integrations import registry
 from motcua.integrations.population import services as population_services
 from motcua.integrations.population.ports import CitizenQuery
+from motcua.notifications import selectors as notifications
+from motcua.notifications import services as notification_services
 from motcua.portal import selectors as portal
-from motcua.portal.forms import DocumentsForm, PlaceForm, RatingForm, place_from_address
+from motcua.portal.forms import ChannelsForm, DocumentsForm, PlaceForm, RatingForm, place_from_address
 from motcua.portal.presenters import next_step
 from motcua.portal.views import ONLINE
 from motcua.warehouse import selectors as warehouse
@@ -341,6 +343,25 @@ def my_documents(request: HttpRequest) -> HttpResponse:
 
 
 @citizen_required
+def notification_channels(request: HttpRequest) -> HttpResponseBase:
+    """Cách nhận thông báo: the channels the citizen wants to be told by (all, by default)."""
+    user = user_of(request)
+    chosen = notification_services.chosen_channels(user)
+    form = ChannelsForm(
+        request.POST or None, initial={"sms": chosen.sms, "zalo": chosen.zalo, "email": chosen.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        notification_services.choose_channels(user=user, **form.cleaned_data)
+        messages.success(request, _("Your choice of notification channels is saved."))
+        return redirect("portal:notification_channels")
+    return render(
+        request,
+        "portal/notification_channels.html",
+        {"form": form, "channels_off": notifications.channels_off()},
+    )
+
+
+@citizen_required
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own(request, pk)
     events = list(dossiers.dossier_events(request.user, pk))
@@ -355,6 +376,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "pending": presenters.open_supplement(dossier),
         "withdraw_form": ReasonForm(auto_id="withdraw_%s") if Action.WITHDRAW in allowed else None,
         "rating_form": None,
+        "notices": notifications.for_dossier(pk),
     }
     if dossier.result_file_id is not None and dossier.status == Status.RETURNED:
         context["result_url"] = reverse("portal:result", args=[pk])

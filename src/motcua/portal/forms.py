@@ -143,3 +143,11 @@ class PlaceForm(StyledForm):
         self.fields["resolving_agency_code"].widget.attrs["data-places"] = "|".join(
             f"{a.code}={place_key(a)}" for a in agencies
         )
+
+
+class ChannelsForm(StyledForm):
+    """How the citizen wants to hear about their dossiers."""
+
+    sms = forms.BooleanField(label=_("SMS to my mobile number"), required=False)
+    zalo = forms.BooleanField(label=_("Zalo message to my mobile number"), required=False)
+    email = forms.BooleanField(label=_("E-mail"), required=False)

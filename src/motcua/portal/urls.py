@@ -13,6 +13,7 @@ urlpatterns = [
     path("ho-so/", citizen.my_dossiers, name="my_dossiers"),
     path("ho-so/<int:pk>/", citizen.my_dossier, name="my_dossier"),
     path("kho-du-lieu/", citizen.my_documents, name="my_documents"),
+    path("tai-khoan/thong-bao/", citizen.notification_channels, name="notification_channels"),
     path("ho-so/<int:pk>/da-nop/", citizen.submitted, name="submitted"),
     path("ho-so/<int:pk>/bo-sung/", citizen.supplement, name="supplement"),
     path("ho-so/<int:pk>/ket-qua/", citizen.result, name="result"),
