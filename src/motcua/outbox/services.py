@@ -4,6 +4,7 @@ that caused it does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -48,18 +49,35 @@ def enqueue(
         raise
 
 
+_COLUMNS = ("target", "key", "stream", "dossier_id", "event", "payload", "created_at", "next_attempt_at")
+
+
 def enqueue_many(messages: Sequence[OutboxMessage]) -> None:
     """Write several unsaved messages in one INSERT (what an action sends to several channels); a key
-    that already exists is left as it is, as ``enqueue`` does."""
+    that already exists is left as it is, as ``enqueue`` does.
+
+    One raw statement rather than ``bulk_create``: on the path of every dossier action, the ORM's
+    compiling of the insert cost more than the insert itself (0.8 ms of 1.5 ms on PostgreSQL, see
+    docs/benchmarks.md). The other columns take their defaults, as the ORM would write them."""
     if not messages:
         return
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("outbox.enqueue_many must run inside the transaction of the change it reports")
-    now = timezone.now()
-    for message in messages:
-        message.created_at = now
-        message.next_attempt_at = message.next_attempt_at or now
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params: list[Any] = []
+    for m in messages:
+        due = connection.ops.adapt_datetimefield_value(m.next_attempt_at) if m.next_attempt_at else now
+        params += [m.target, m.key, m.stream, m.dossier_id, m.event, json.dumps(m.payload), now, due]
+        params.append(State.PENDING.value)
+    row = f"({', '.join(['%s'] * (len(_COLUMNS) + 1))}, 0, '', '')"
+    columns = [*_COLUMNS, "state", "attempts", "claimed_by", "last_error"]
+    # Names from the model's metadata, values as parameters.
+    table, names = quote(OutboxMessage._meta.db_table), ", ".join(quote(c) for c in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(messages))} ON CONFLICT DO NOTHING"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic

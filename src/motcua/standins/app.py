@@ -133,7 +133,13 @@ class StandIns:
 
     def on_health(self, request: Request) -> Response:
         return json_response(
-            {"ok": True, "stand_in": True, "systems": sorted(self.systems), "smtp_port": self.smtp_port}
+            {
+                "ok": True,
+                "stand_in": True,
+                "systems": sorted(self.systems),
+                "smtp_port": self.smtp_port,
+                "inbox": {channel: self.inbox.count(channel) for channel in ("sms", "zalo", "email")},
+            }
         )
 
     def on_inbox(self, request: Request) -> Response:
