@@ -235,8 +235,11 @@ def serve(
     sink = None
     wanted = server.server_port + 1 if smtp_port is None else smtp_port
     if wanted > 0:
-        sink = smtp.start(host, wanted, standins.inbox)
-        standins.smtp_port = wanted
+        try:
+            sink = smtp.start(host, wanted, standins.inbox)
+            standins.smtp_port = wanted
+        except OSError as exc:  # the port is taken: serve the rest, and /health says there is no sink
+            log.warning("stand-ins: no SMTP sink on port %s (%s)", wanted, exc)
     if ready is not None:
         ready(url)
     try:
