@@ -218,6 +218,8 @@ MOTCUA_OUTBOX = {
         os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "60")
     ),  # a killed worker's claims lapse
     "batch": int(os.environ.get("MOTCUA_OUTBOX_BATCH", "100")),
+    # Threads that send the heads of different streams at once, for deliverers that allow it.
+    "threads": int(os.environ.get("MOTCUA_OUTBOX_THREADS", "8")),
     "budget_seconds": float(os.environ.get("MOTCUA_OUTBOX_BUDGET_SECONDS", "20")),
     "idle_seconds": float(
         os.environ.get("MOTCUA_OUTBOX_IDLE_SECONDS", "0.5")

@@ -1,7 +1,8 @@
 """Sending the notifications the outbox holds (targets ``sms``, ``zalo``, ``email``). The template
 is looked up when sending; the message's key goes to the gateway as its idempotency key (SMS
 ``REQID``, ZNS ``tracking_id``, e-mail ``Message-ID``). A channel switched off since the message
-was written waits (``Unavailable``) rather than being lost."""
+was written waits (``Unavailable``) rather than being lost. None of them touches the database, so
+the worker sends several at once (``concurrent=True``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from motcua.outbox import delivery
 from motcua.outbox.models import OutboxMessage
 
 
-@delivery.deliverer("sms")
+@delivery.deliverer("sms", concurrent=True)
 def send_sms(message: OutboxMessage) -> None:
     payload = message.payload
     gateway = registry.sms_gateway(payload.get("agency", ""))
@@ -31,7 +32,7 @@ def send_sms(message: OutboxMessage) -> None:
     )
 
 
-@delivery.deliverer("zalo")
+@delivery.deliverer("zalo", concurrent=True)
 def send_zalo(message: OutboxMessage) -> None:
     payload = message.payload
     sender = registry.zns_sender()
@@ -48,6 +49,6 @@ def send_zalo(message: OutboxMessage) -> None:
     )
 
 
-@delivery.deliverer("email")
+@delivery.deliverer("email", concurrent=True)
 def send_email(message: OutboxMessage) -> None:
     email.send(message.payload, message.key)

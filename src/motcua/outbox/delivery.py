@@ -9,6 +9,10 @@ The order and the "exactly once" come from three rules:
 - every message carries its idempotency key to the receiver, so the one resent after a worker died
   between sending and recording it is taken once.
 
+Only heads are claimed, one per stream, so a batch may be sent by several threads at once
+(``deliverer(..., concurrent=True)``, ``MOTCUA_OUTBOX_THREADS``): the network waits overlap, and
+every database write stays in the worker's own thread.
+
 A deliverer raises ``Unavailable`` (down, slow, broken: tried again with backoff) or ``Rejected``
 (the counterpart refuses it: retrying will not help, it becomes a dead letter at once).
 """
@@ -18,8 +22,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -33,16 +39,30 @@ logger = logging.getLogger("motcua.outbox")
 
 Deliverer = Callable[[OutboxMessage], None]
 DELIVERERS: dict[str, Deliverer] = {}
+CONCURRENT: set[str] = set()  # targets whose deliverer may run in the pool's threads
 
 
-def deliverer(target: str) -> Callable[[Deliverer], Deliverer]:
-    """Register the function that sends the messages of ``target``: ``@deliverer("sms")``."""
+def deliverer(target: str, *, concurrent: bool = False) -> Callable[[Deliverer], Deliverer]:
+    """Register the function that sends the messages of ``target``: ``@deliverer("sms")``.
+
+    ``concurrent=True``: it only talks to its counterpart (no database: a thread would have a
+    connection of its own, outside the worker's transaction), so the heads of several streams are
+    sent at once by ``MOTCUA_OUTBOX_THREADS`` threads while the worker records the outcomes."""
 
     def register(func: Deliverer) -> Deliverer:
         DELIVERERS[target] = func
+        if concurrent:
+            CONCURRENT.add(target)
+        else:
+            CONCURRENT.discard(target)
         return func
 
     return register
+
+
+@cache
+def _pool(size: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=size, thread_name_prefix="outbox")
 
 
 @dataclass
@@ -109,27 +129,39 @@ def drain(*, budget_seconds: float | None = None, batch: int | None = None) -> D
         if not claimed:
             break
         delivered: list[int] = []
-        for message in claimed:
-            if message.target in down:
-                _release(message, next_attempt_at=now + backoff(1))
-                done.deferred += 1
-                continue
-            outcome = _send(message)
-            if outcome is None:
-                delivered.append(message.id)
-                continue
-            retryable, error = outcome
-            attempts = message.attempts + 1
-            if retryable and attempts < opts["max_attempts"]:
-                down.add(message.target)
-                _release(
-                    message, attempts=attempts, last_error=error, next_attempt_at=now + backoff(attempts)
-                )
-                done.retried += 1
-            else:
-                _release(message, attempts=attempts, last_error=error, state=State.FAILED)
-                logger.warning("outbox %s %s is a dead letter: %s", message.target, message.id, error)
-                done.failed += 1
+        step = max(1, int(opts["threads"]))
+        for start in range(0, len(claimed), step):
+            wave = claimed[start : start + step]
+            # The heads of distinct streams: sending them at once keeps every stream's order.
+            sending = {
+                m.id: _pool(step).submit(_send, m)
+                for m in wave
+                if step > 1 and m.target in CONCURRENT and m.target not in down
+            }
+            for message in wave:
+                if message.id not in sending and message.target in down:
+                    _release(message, next_attempt_at=now + backoff(1))
+                    done.deferred += 1
+                    continue
+                outcome = sending[message.id].result() if message.id in sending else _send(message)
+                if outcome is None:
+                    delivered.append(message.id)
+                    continue
+                retryable, error = outcome
+                attempts = message.attempts + 1
+                if retryable and attempts < opts["max_attempts"]:
+                    down.add(message.target)
+                    _release(
+                        message,
+                        attempts=attempts,
+                        last_error=error,
+                        next_attempt_at=now + backoff(attempts),
+                    )
+                    done.retried += 1
+                else:
+                    _release(message, attempts=attempts, last_error=error, state=State.FAILED)
+                    logger.warning("outbox %s %s is a dead letter: %s", message.target, message.id, error)
+                    done.failed += 1
         if delivered:
             # One write for the batch: a worker killed before it resends these, and their keys make
             # the receiver take them once.
