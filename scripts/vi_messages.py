@@ -1135,7 +1135,7 @@ VI = {
     "Notifications sent to you": "Thông báo đã gửi cho ông/bà",
     "Choose how you are notified": "Chọn cách nhận thông báo",
     "We tell you when your dossier is received, when something is asked of you, when the appointment moves and when the result is ready. Messages go to the phone number and e-mail address given in each dossier.": "Chúng tôi báo cho ông/bà khi hồ sơ được tiếp nhận, khi cần ông/bà bổ sung hoặc nộp phí, khi ngày hẹn thay đổi và khi có kết quả. Tin nhắn được gửi đến số điện thoại và địa chỉ thư điện tử ghi trong từng hồ sơ.",
-    "Save": "Lưu",
+    "Save": "Lưu lại",
     "SMS to my mobile number": "Tin nhắn SMS đến số di động của tôi",
     "Zalo message to my mobile number": "Tin Zalo đến số di động của tôi",
     "Your choice of notification channels is saved.": "Đã lưu cách nhận thông báo của ông/bà.",
