@@ -218,6 +218,7 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/calendar/days/{date}": [{"date": OVERRIDE}],
             "/api/v1/dossiers/{dossier_id}": dossiers,
             "/api/v1/dossiers/{dossier_id}/events": dossiers,
+            "/api/v1/dossiers/{dossier_id}/notifications": dossiers,
             "/api/v1/dossiers/{dossier_id}/forms/{form}": [
                 {"dossier_id": received.pk, "form": "receipt"},
                 {"dossier_id": returned.pk, "form": "control-sheet"},
