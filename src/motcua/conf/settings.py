@@ -241,6 +241,13 @@ MOTCUA_INTEGRATIONS = {
         "integration_code": os.environ.get("MOTCUA_POPULATION_INTEGRATION_CODE", "037"),
         "service_code": os.environ.get("MOTCUA_POPULATION_SERVICE_CODE", "VPCP"),
     },
+    # The national portal's sync adapter (ADAPTER_URL; /auth and /integration under it).
+    "dvcqg": {
+        "url": os.environ.get("MOTCUA_DVCQG_URL", "").strip().rstrip("/"),
+        "username": os.environ.get("MOTCUA_DVCQG_USERNAME", ""),
+        "password": os.environ.get("MOTCUA_DVCQG_PASSWORD", ""),
+        "dstcode": os.environ.get("MOTCUA_DVCQG_DSTCODE", ""),
+    },
 }
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))

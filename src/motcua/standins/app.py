@@ -152,10 +152,11 @@ class StandIns:
 
 def build() -> StandIns:
     """Every stand-in, seeded."""
+    from motcua.standins.dvcqg import NationalPortal
     from motcua.standins.population import Population
     from motcua.standins.vneid import VNeID
 
-    systems: list[StandIn] = [VNeID(), Population()]
+    systems: list[StandIn] = [VNeID(), Population(), NationalPortal()]
     return StandIns(systems)
 
 
