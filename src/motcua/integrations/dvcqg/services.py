@@ -27,7 +27,7 @@ from motcua.integrations.dvcqg.ports import (
 )
 from motcua.integrations.models import PortalSync
 from motcua.outbox import services as outbox
-from motcua.outbox.models import OutboxMessage
+from motcua.outbox.models import OutboxMessage, State
 
 TARGET = "dvcqg"
 # What each step did, as the portal's processing history shows it (NoiDungXuLy, in Vietnamese).
@@ -54,12 +54,16 @@ def dossier_changed(dossier: Dossier, event_id: int) -> None:
         return
     outbox.enqueue(
         TARGET,
-        f"dvcqg:{dossier.pk}:{event_id}",
+        _key(dossier.pk, event_id),
         {"upto_event": event_id},
         dossier_id=dossier.pk,
         stream=f"dossier:{dossier.pk}:{TARGET}",
         event="sync",
     )
+
+
+def _key(dossier_id: int, event_id: int) -> str:
+    return f"dvcqg:{dossier_id}:{event_id}"
 
 
 def _file_url(file_id: object) -> str:
@@ -152,6 +156,12 @@ def deliver(message: OutboxMessage) -> None:
         raise transport.Unavailable(TARGET, "the national portal is not configured in this worker")
     if message.dossier_id is None:
         raise transport.Rejected(TARGET, "a sync message names no dossier")
+    sync = PortalSync.objects.filter(dossier_id=message.dossier_id).first()
+    after = sync.last_event_id if sync is not None else 0
+    if not DossierEvent.objects.filter(dossier_id=message.dossier_id, id__gt=after).exists():
+        return  # an earlier message of this stream already sent it all
+    if sync is None:
+        sync = PortalSync.objects.create(dossier_id=message.dossier_id)
     dossier = (
         Dossier.objects.select_related(
             "procedure", "procedure_version", "receiving_agency", "resolving_agency"
@@ -159,14 +169,9 @@ def deliver(message: OutboxMessage) -> None:
         .prefetch_related("documents", "payments", "supplement_requests__requested_by")
         .get(pk=message.dossier_id)
     )
-    sync, _created = PortalSync.objects.get_or_create(dossier=dossier)
     events = list(
-        DossierEvent.objects.filter(dossier=dossier, id__gt=sync.last_event_id)
-        .select_related("actor")
-        .order_by("id")
+        DossierEvent.objects.filter(dossier=dossier, id__gt=after).select_related("actor").order_by("id")
     )
-    if not events:
-        return  # an earlier message of this stream already sent it all
     unit = dossier.receiving_agency.code
     record = snapshot(dossier)
     portal.upsert_dossier(unit, record, update=sync.record_accepted_at is not None)
@@ -176,10 +181,14 @@ def deliver(message: OutboxMessage) -> None:
     portal.append_progress(unit, [_entry(dossier, e, dossier.receiving_agency.name) for e in events])
     with transaction.atomic():
         PortalSync.objects.filter(pk=sync.pk).update(last_event_id=events[-1].pk, synced_at=now)
-        # Synced: the record and its latest progress are on the portal (contract §8.5).
-        latest = (
-            DossierEvent.objects.filter(dossier=dossier).order_by("-id").values_list("id", flat=True).first()
-        )
-        if latest == events[-1].pk and not dossier.synced_to_national_portal:
+        # Synced: the record and its latest progress are on the portal (contract §8.5). A change made
+        # since we read the events has its own message behind this one.
+        if not dossier.synced_to_national_portal:
             # updated_at too: the dashboard's roll-ups find changed dossiers by it.
             Dossier.objects.filter(pk=dossier.pk).update(synced_to_national_portal=True, updated_at=now)
+        # The messages queued for the events just sent have nothing left to send: close them now, so
+        # a backlog costs one call per dossier rather than one per change.
+        covered = [_key(dossier.pk, e.pk) for e in events]
+        OutboxMessage.objects.filter(key__in=covered, state=State.PENDING, claimed_by="").exclude(
+            pk=message.pk
+        ).update(state=State.DELIVERED, delivered_at=now, last_error="")
