@@ -103,9 +103,8 @@ def main(argv: list[str] | None = None) -> list[str]:
         loaded = django_json(env, f"DOSSIERS = {args.dossiers}\n" + LOAD, timeout=1200)
         log(f"{db.label}: {args.dossiers} dossiers, {loaded['messages']} outbox messages for the portal")
         out = django_json(env, DRAIN, timeout=1800)
-        with urllib.request.urlopen(
-            f"{standins}/dvcqg/_indicators?from=2000-01-01&to=2100-12-31", timeout=10
-        ) as r:  # noqa: S310 — loopback
+        indicators = f"{standins}/dvcqg/_indicators?from=2000-01-01&to=2100-12-31"
+        with urllib.request.urlopen(indicators, timeout=10) as r:  # noqa: S310 — the stand-ins on loopback
             portal = json.load(r)
     rate = out["delivered"] / out["seconds"]
     ok = out["left"] == 0 and portal["records"] == args.dossiers == out["synced"]
