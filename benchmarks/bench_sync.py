@@ -106,12 +106,12 @@ def main(argv: list[str] | None = None) -> list[str]:
         indicators = f"{standins}/dvcqg/_indicators?from=2000-01-01&to=2100-12-31"
         with urllib.request.urlopen(indicators, timeout=10) as r:  # noqa: S310 — the stand-ins on loopback
             portal = json.load(r)
-    rate = out["delivered"] / out["seconds"]
+    rate = args.dossiers / out["seconds"]
     ok = out["left"] == 0 and portal["records"] == args.dossiers == out["synced"]
     verdict = "PASS" if ok and out["seconds"] < TARGET_SECONDS else "FAIL"
     line = (
-        f"sync: {args.dossiers} dossiers, {out['delivered']} messages drained in {out['seconds']:.1f} s "
-        f"({rate:.0f} messages/s; target < {TARGET_SECONDS:.0f} s); portal holds {portal['records']} records, "
+        f"sync: {args.dossiers} dossiers, {loaded['messages']} messages drained in {out['seconds']:.1f} s "
+        f"({rate:.0f} dossiers/s, {out['delivered']} deliveries; target < {TARGET_SECONDS:.0f} s); portal holds {portal['records']} records, "
         f"{out['synced']} dossiers marked synced, {out['left']} left, {out['retried']} retried — {verdict} [{db.label}]"
     )
     print(line, flush=True)
