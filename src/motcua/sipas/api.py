@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -174,7 +175,7 @@ class IndexView(APIView):
         params = request.query_params
         raw = params.get("survey", "")
         if not raw.isdigit():
-            raise InvalidInput(fields={"survey": ["A survey id is required."]})
+            raise InvalidInput(fields={"survey": [_("A survey id is required.")]})
         by, fmt = params.get("by") or "", params.get("format") or "json"
         if by not in ("", "unit"):
             raise InvalidInput(fields={"by": ["unit"]})

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.accounts.roles import Role
@@ -150,7 +151,7 @@ def units_under(survey: Survey, agency_code: str | None) -> QuerySet[SurveyUnit]
     if agency_code:
         agency = Agency.objects.filter(code=agency_code).first()
         if agency is None:
-            raise InvalidInput(fields={"agency": [f"Unknown agency {agency_code}."]})
+            raise InvalidInput(fields={"agency": [_("Unknown agency %(code)s.") % {"code": agency_code}]})
         units = units.filter(agency__path__startswith=agency.path)
     return units
 

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.accounts.models import User
 from motcua.accounts.roles import Role
@@ -38,8 +39,28 @@ UNIT_KINDS = (AgencyKind.DEPARTMENT, AgencyKind.COMMUNE)
 OFFICER_ROLES = (Role.ADMIN, Role.RECEIVER, Role.SPECIALIST, Role.LEADER)
 
 
+# shape.py is plain Python: its messages are marked here for the catalogue and translated on the way out.
+SHAPE_MESSAGES = [
+    gettext_noop("a non-empty string is required"),
+    gettext_noop("a non-empty list is required"),
+    gettext_noop("a JSON object is required"),
+    gettext_noop("a year is required"),
+    gettext_noop("before year_from"),
+    gettext_noop("official or replica"),
+    gettext_noop("the five levels 1..5 in order, each with a label"),
+    gettext_noop("an object is required"),
+    gettext_noop("a list of non-empty strings is required"),
+    gettext_noop("an object {item code: 1..5 or null} is required"),
+    gettext_noop("unknown item"),
+    gettext_noop("1 to 5, or null for no answer"),
+    gettext_noop("unknown question"),
+    gettext_noop("a list of the options"),
+    gettext_noop("not one of the options"),
+]
+
+
 def _invalid(error: ShapeError) -> InvalidInput:
-    return InvalidInput(fields={error.field: [error.message]})
+    return InvalidInput(fields={error.field: [_(error.message)]})
 
 
 @transaction.atomic
