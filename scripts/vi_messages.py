@@ -1182,6 +1182,22 @@ VI = {
     "This survey cannot be answered": "Không thể trả lời phiếu khảo sát này",
     "Each survey link can be used once, until its date. You can still send a petition or feedback at any time.": "Mỗi đường dẫn khảo sát chỉ dùng được một lần, trước thời hạn. Ông/bà vẫn có thể gửi phản ánh, kiến nghị bất cứ lúc nào.",
     "Your answers about %(unit)s have been recorded. They help improve the service.": "Câu trả lời của ông/bà về %(unit)s đã được ghi nhận, góp phần cải thiện chất lượng phục vụ.",
+    "Satisfaction surveys": "Khảo sát sự hài lòng",
+    "%(done)s of %(size)s forms": "%(done)s/%(size)s phiếu",
+    "Index": "Chỉ số",
+    "Units, ranked, with their weakest items": "Xếp hạng đơn vị và các nội dung thấp nhất",
+    "Rank": "Hạng",
+    "Weakest items": "Nội dung thấp nhất",
+    "%(n)s form": "%(n)s phiếu",
+    "Progress against the quotas": "Tiến độ so với chỉ tiêu mẫu",
+    "Quota": "Chỉ tiêu",
+    "Paper": "Phiếu giấy",
+    "Satisfaction surveys (SIPAS)": "Khảo sát sự hài lòng (SIPAS)",
+    "Surveys are created by an administrator (POST /api/v1/sipas/surveys); paper forms are entered through the API.": "Cuộc khảo sát do quản trị viên tạo (POST /api/v1/sipas/surveys); phiếu giấy được nhập qua API.",
+    "Year": "Năm",
+    "Period": "Thời gian",
+    "Sample size": "Cỡ mẫu",
+    "No survey yet.": "Chưa có cuộc khảo sát nào.",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one
