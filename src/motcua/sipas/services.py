@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from motcua.sipas.models import (
 )
 from motcua.sipas.shape import ShapeError, check_answers, check_choices, check_questionnaire
 
+DEFAULT_FORM = Path(__file__).resolve().parent / "data" / "questionnaire-2023-2026.json"
 UNIT_KINDS = (AgencyKind.DEPARTMENT, AgencyKind.COMMUNE)
 OFFICER_ROLES = (Role.ADMIN, Role.RECEIVER, Role.SPECIALIST, Role.LEADER)
 

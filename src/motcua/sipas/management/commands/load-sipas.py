@@ -7,14 +7,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from motcua.core.errors import InvalidInput
 from motcua.sipas import services
 
-DEFAULT = Path(__file__).resolve().parents[2] / "data" / "questionnaire-2023-2026.json"
-
 
 class Command(BaseCommand):
     help = "Load (or update) a SIPAS questionnaire from its JSON file; the 2023–2026 form by default."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, nargs="?", default=DEFAULT)
+        parser.add_argument("file", type=Path, nargs="?", default=services.DEFAULT_FORM)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
