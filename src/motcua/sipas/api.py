@@ -8,7 +8,13 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -166,8 +172,17 @@ class IndexView(APIView):
             OpenApiParameter("format", str, enum=["json", "xlsx"], description="Default: json"),
         ],
         responses={
-            (200, "application/json"): OpenApiResponse(INDEX, description="The index; by unit with ?by=unit"),
+            (200, "application/json"): OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="SipasIndexAnswer",
+                    serializers=[INDEX, UNITS],
+                    resource_type_field_name=None,
+                ),
+                description="The index; each unit's, ranked, with ?by=unit",
+            ),
             (200, XLSX): OpenApiTypes.BINARY,
+            400: error_response("`survey` missing; `agency` unknown; `by` or `format` not one of theirs."),
+            404: error_response("No such survey, or not one of yours."),
         },
         summary="The SIPAS index of a survey",
     )
