@@ -1198,6 +1198,8 @@ VI = {
     "Period": "Thời gian",
     "Sample size": "Cỡ mẫu",
     "No survey yet.": "Chưa có cuộc khảo sát nào.",
+    "Perceptions": "Nhận thức, đánh giá",
+    "This code is already used in the questionnaire.": "Mã này đã được dùng trong phiếu khảo sát.",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

@@ -35,5 +35,6 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress_payload(found),
             "result": selectors.index(found),
             "units": units,
+            "perceptions": selectors.perceptions(found),
         },
     )

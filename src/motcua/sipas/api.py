@@ -202,7 +202,8 @@ class IndexView(APIView):
             result = selectors.index(survey, agency_code=agency)
             units = selectors.index_by_unit(survey, agency_code=agency)
             texts = selectors.tree_of(survey.questionnaire).texts()
-            response = HttpResponse(exports.to_xlsx(survey, result, units, texts), content_type=XLSX)
+            views = selectors.perceptions(survey, agency_code=agency)
+            response = HttpResponse(exports.to_xlsx(survey, result, units, texts, views), content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="sipas-{survey.year}-{survey.pk}.xlsx"'
             return response
         if by == "unit":

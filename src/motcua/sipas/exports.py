@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -13,7 +14,13 @@ from motcua.sipas.models import Survey
 from motcua.sipas.selectors import UnitIndex
 
 
-def to_xlsx(survey: Survey, result: engine.Result, units: list[UnitIndex], texts: dict[str, str]) -> bytes:
+def to_xlsx(
+    survey: Survey,
+    result: engine.Result,
+    units: list[UnitIndex],
+    texts: dict[str, str],
+    perceptions: list[dict[str, Any]],
+) -> bytes:
     wb = Workbook()
     tree = wb.worksheets[0]
     tree.title = "Chỉ số"
@@ -47,6 +54,13 @@ def to_xlsx(survey: Survey, result: engine.Result, units: list[UnitIndex], texts
             [unit.rank, unit.unit_code, xml_safe(unit.name), unit.result.overall, unit.result.responses]
         )
     ranked.column_dimensions["C"].width = 60
+    views = wb.create_sheet("Nhận thức")
+    views.append(["Mã", "Câu hỏi", "Phương án", "Tỷ lệ (%)", "Số người trả lời"])
+    for cell in views[1]:
+        cell.font = bold
+    for q in perceptions:
+        for option, share in q["shares"]:
+            views.append([q["code"], xml_safe(q["text"]), xml_safe(option), share, q["answers"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -4,6 +4,7 @@ responses (online through a one-time invitation, or paper forms keyed in by offi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,15 @@ class Item(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.questionnaire_id = self.element.pillar.questionnaire_id
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        """The admin leaves ``questionnaire`` out of its form, so Django would not check the code's
+        uniqueness before saving: checked here, on the element's questionnaire."""
+        if self.element_id is None:
+            return
+        taken = Item.objects.filter(questionnaire_id=self.element.pillar.questionnaire_id, code=self.code)
+        if taken.exclude(pk=self.pk).exists():
+            raise ValidationError({"code": _("This code is already used in the questionnaire.")})
 
 
 class Survey(models.Model):

@@ -209,3 +209,27 @@ def weakest_items(result: engine.Result, texts: dict[str, str], count: int = 3) 
     ]
     items.sort(key=lambda row: (row["index"], row["code"]))
     return items[:count]
+
+
+def perceptions(survey: Survey, *, agency_code: str | None = None) -> list[dict[str, Any]]:
+    """The share (%) of the submitted forms that picked each option of the single-choice perception
+    questions (e.g. Q4, "no officer causes trouble"), among those that answered the question."""
+    questions = [
+        q
+        for q in survey.questionnaire.extra.get("questions", [])
+        if not q.get("per") and not q.get("multiple")
+    ]
+    rows = list(
+        Response.objects.filter(
+            survey=survey, submitted_at__isnull=False, unit__in=units_under(survey, agency_code)
+        ).values_list("perceptions", flat=True)
+    )
+    return [
+        {
+            "code": q["code"],
+            "text": q["text"],
+            "answers": sum(1 for r in rows if r.get(q["code"]) is not None),
+            "shares": list(engine.perception_shares([r.get(q["code"]) for r in rows], q["options"]).items()),
+        }
+        for q in questions
+    ]

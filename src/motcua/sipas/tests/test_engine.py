@@ -116,3 +116,17 @@ def test_quota_split_is_proportional_with_largest_remainder_and_sums_to_the_tota
     # No frame at all: an equal split.
     assert split_quota(7, {"a": 0, "b": 0}) == {"a": 4, "b": 3}
     assert split_quota(5, {}) == {}
+
+
+def test_ha_noi_2024_from_raw_answers_through_the_whole_engine() -> None:
+    # 8,651 of 10,000 satisfied on the policy pillar, 8,649 of 10,000 on the service pillar.
+    hanoi = Scheme(
+        pillars=(
+            Pillar("I", "Chính sách", (Element("I.A", "A", (Item("p"),)),)),
+            Pillar("II", "Dịch vụ", (Element("II.1", "1", (Item("s"),)),)),
+        )
+    )
+    answers = [{"p": 5 if n < 8651 else 2, "s": 4 if n < 8649 else 3} for n in range(10_000)]
+    result = compute(hanoi, answers)
+    assert [p.index for p in result.pillars] == [86.51, 86.49]
+    assert result.overall == 86.50

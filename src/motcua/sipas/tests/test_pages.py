@@ -19,6 +19,7 @@ def test_the_survey_page_shows_index_units_and_weakest_items(world: World, surve
             survey_id=survey.pk,
             unit_code=unit,
             answers={"Q9.1": value, "Q9.23": 5, "Q9.28": 1},
+            perceptions={"Q4": "Có một số" if n == 2 else "Không có"},
             form_number=f"F{n}",
         )
     listing = logged_in(world.supervisor).get("/can-bo/khao-sat/")
@@ -30,6 +31,8 @@ def test_the_survey_page_shows_index_units_and_weakest_items(world: World, surve
     assert "Sở Tài chính tỉnh Đắk Lắk" in html and "75,0 %" in html  # Vietnamese decimal comma
     assert "Q9.28 Kết quả được trả đúng hạn: <strong>0,0 %</strong>" in html
     assert "3/40 phiếu" in html
+    # Q4: two of the three forms say no officer causes trouble.
+    assert "Không có: <strong>66,67 %</strong>" in html and "Có một số: <strong>33,33 %</strong>" in html
 
 
 def test_citizens_and_other_trees_cannot_see_a_survey(
@@ -48,3 +51,22 @@ def test_citizens_and_other_trees_cannot_see_a_survey(
     assert (
         f"/can-bo/khao-sat/{survey.pk}/" not in logged_in(stranger).get("/can-bo/khao-sat/").content.decode()
     )
+
+
+def test_the_admin_refuses_a_province_question_with_a_code_already_used(
+    world: World, questionnaire: Any
+) -> None:
+    from motcua.sipas.models import Element
+
+    admin = logged_in(world.admin)
+    element = Element.objects.get(code="II.3")
+    taken = admin.post(
+        "/admin/sipas/item/add/", {"element": element.pk, "code": "Q9.1", "text": "Trùng mã", "order": 9}
+    )
+    assert taken.status_code == 200 and "Q9.1" in taken.content.decode()
+    added = admin.post(
+        "/admin/sipas/item/add/",
+        {"element": element.pk, "code": "T.1", "text": "Công chức đeo thẻ", "order": 9, "local": "on"},
+    )
+    assert added.status_code == 302
+    assert element.pillar.questionnaire.items.filter(code="T.1", local=True).exists()
