@@ -275,7 +275,7 @@ def open_invitation(token: str, *, lock: bool = False) -> Invitation:
     """The invitation of a token still usable: 404 unknown, 410 used or expired."""
     rows = Invitation.objects.select_related("survey__questionnaire", "unit__agency", "response")
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))  # PostgreSQL locks no nullable outer-joined row
     invitation = rows.filter(digest=_digest(token)).first()
     if invitation is None:
         raise NotFound(_("This survey link is not valid."))
