@@ -35,7 +35,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import checks
@@ -51,6 +51,9 @@ from motcua.dossiers import commands, services
 from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
+from motcua.outbox import services as outbox_services
+from motcua.outbox.models import OutboxMessage
+from motcua.outbox.models import State as OutboxState
 from motcua.petitions import services as petition_services
 from motcua.petitions.commands import Command as PetitionCommand
 from motcua.petitions.commands import SubmitterIn
@@ -216,6 +219,12 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
         actor=world.admin, survey_id=survey.pk, unit_code="H15.STC", answers={"Q9.1": 5}, form_number="P-0"
     )
     surveys = [{"survey_id": survey.pk}]
+    with transaction.atomic():
+        dead = outbox_services.enqueue("sms", "conformance-dead-letter", {"text": "x"})
+    assert dead is not None
+    OutboxMessage.objects.filter(pk=dead.pk).update(
+        state=OutboxState.FAILED, attempts=8, last_error="timeout"
+    )
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
     seeded = all_citizens()[1]  # known to the population stand-in (the ``standins`` fixture)
@@ -246,6 +255,7 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/petitions/{petition_id}/events": petitions,
             "/api/v1/petitions/{petition_id}/actions": [{"petition_id": waiting.pk}],
             "/api/v1/petitions/{code}/evaluations": [{"code": answered.code}],
+            "/api/v1/integrations/outbox/{message_id}/retry": [{"message_id": dead.pk}],
             "/api/v1/sipas/surveys/{survey_id}": surveys,
             "/api/v1/sipas/surveys/{survey_id}/progress": surveys,
             "/api/v1/sipas/surveys/{survey_id}/responses": surveys,
