@@ -44,6 +44,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
+from motcua.integrations.dvcqg import services as national_portal
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
 from motcua.integrations.population import services as population
@@ -413,6 +414,7 @@ def create_dossier(
             )
         )
     DossierEvent.objects.bulk_create(events)
+    national_portal.dossier_changed(dossier, events[-1].pk)
     notifications.notify(dossier, events[-1])  # a counter dossier is received now: tell the applicant
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
@@ -745,6 +747,7 @@ def act(*, actor: User, dossier_id: int, command: commands.Command) -> Dossier:
         note=step.note,
         data=step.data,
     )
+    national_portal.dossier_changed(dossier, event.pk)
     notifications.notify(dossier, event)  # in this transaction: the outbox has it exactly when it happened
     return dossier
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 PREFIXES = {
     "vneid": "/vneid",
     "population": "/population",
+    "dvcqg": "/dvcqg",
     "sms": "/sms",
     "zalo": "/zalo",
 }
@@ -22,6 +23,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "integration_code": "037",
         "service_code": "VPCP",
     },
+    "dvcqg": {"username": "motcua-sync", "password": "standin-dvcqg-secret", "dstcode": "H15"},  # noqa: S105 — stand-in only
     "sms": {  # VNPT send_sms_list: the account and contract the gateway knows
         "api_user": "motcua",
         "api_pass": "standin-sms-secret",  # noqa: S105 — stand-in only

@@ -197,13 +197,14 @@ class StandIns:
 
 def build() -> StandIns:
     """Every stand-in, seeded."""
+    from motcua.standins.dvcqg import NationalPortal
     from motcua.standins.population import Population
     from motcua.standins.sms import Sms
     from motcua.standins.vneid import VNeID
     from motcua.standins.zalo import Zalo
 
     inbox = Inbox()
-    systems: list[StandIn] = [VNeID(), Population(), Sms(inbox), Zalo(inbox)]
+    systems: list[StandIn] = [VNeID(), Population(), NationalPortal(), Sms(inbox), Zalo(inbox)]
     return StandIns(systems, inbox)
 
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from motcua.dossiers.tests.conftest import CITIZEN_ID, World
+from motcua.notifications.templates import CHANNELS
+from motcua.outbox.models import OutboxMessage
 
 
 @pytest.fixture
@@ -48,3 +50,13 @@ def online_dossier(world: World, *, phone: str = "0912345678", email: str = "an@
         ],
     )
     return dossier
+
+
+def notices(dossier: Any) -> Any:
+    """The dossier's notifications in the outbox (not its other messages, e.g. the portal's sync)."""
+    return OutboxMessage.objects.filter(dossier=dossier, target__in=CHANNELS)
+
+
+def states(dossier: Any) -> dict[str, str]:
+    """Channel → the state of its (one) notification."""
+    return dict(notices(dossier).values_list("target", "state"))

@@ -12,15 +12,14 @@ from motcua.dossiers.tests.conftest import World
 from motcua.dossiers.workflow import Action
 from motcua.notifications import services as notifications
 from motcua.notifications.models import Skipped
-from motcua.notifications.tests.conftest import counter_dossier, online_dossier
-from motcua.outbox.models import OutboxMessage
+from motcua.notifications.tests.conftest import counter_dossier, notices, online_dossier
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 
 
 def test_a_counter_dossier_is_notified_on_every_channel_at_once(world: World) -> None:
     dossier = counter_dossier(world)
-    rows = list(OutboxMessage.objects.filter(dossier=dossier).order_by("target"))
+    rows = list(notices(dossier).order_by("target"))
     assert [r.target for r in rows] == ["email", "sms", "zalo"]
     event_id = dossier.events.get(action="receive").id
     for row in rows:
@@ -36,15 +35,15 @@ def test_a_counter_dossier_is_notified_on_every_channel_at_once(world: World) ->
 
 def test_actions_that_tell_the_applicant_and_those_that_do_not(world: World) -> None:
     dossier = online_dossier(world)
-    assert not OutboxMessage.objects.filter(dossier=dossier).exists()  # submitted: nothing yet
+    assert not notices(dossier).exists()  # submitted: nothing yet
     services.act(actor=world.receiver, dossier_id=dossier.id, command=commands.Receive())
     services.act(actor=world.receiver, dossier_id=dossier.id, command=commands.Forward(agency_code="H15.STC"))
     services.act(
         actor=world.specialist, dossier_id=dossier.id, command=commands.RequestPayment(amount_vnd=1500000)
     )
-    events = list(OutboxMessage.objects.filter(dossier=dossier, target="sms").values_list("event", flat=True))
+    events = list(notices(dossier).filter(target="sms").values_list("event", flat=True))
     assert events == ["received", "payment_requested"]
-    payment = OutboxMessage.objects.get(dossier=dossier, target="sms", event="payment_requested")
+    payment = notices(dossier).get(target="sms", event="payment_requested")
     assert payment.payload["params"]["amount"] == "1.500.000"
 
 
@@ -56,15 +55,15 @@ def test_a_change_rolled_back_takes_its_notifications_with_it(world: World) -> N
 
     with pytest.raises(Undo), transaction.atomic():
         services.act(actor=world.receiver, dossier_id=dossier.id, command=commands.Receive())
-        assert OutboxMessage.objects.filter(dossier=dossier).count() == 3
+        assert notices(dossier).count() == 3
         raise Undo
-    assert not OutboxMessage.objects.filter(dossier=dossier).exists()
+    assert not notices(dossier).exists()
 
 
 def test_an_unusable_number_is_skipped_and_recorded_not_an_error(world: World) -> None:
     dossier = counter_dossier(world, phone="024 3333 4444", email="not-an-address")
     assert dossier.status == "received"
-    assert not OutboxMessage.objects.filter(dossier=dossier).exists()
+    assert not notices(dossier).exists()
     skipped = {(s.channel, s.reason) for s in Skipped.objects.filter(dossier=dossier)}
     assert skipped == {
         ("sms", "not a Vietnamese mobile number"),
@@ -75,7 +74,7 @@ def test_an_unusable_number_is_skipped_and_recorded_not_an_error(world: World) -
 
 def test_no_phone_no_email_nothing_to_tell(world: World) -> None:
     dossier = counter_dossier(world, phone="", email="")
-    assert not OutboxMessage.objects.filter(dossier=dossier).exists()
+    assert not notices(dossier).exists()
     assert not Skipped.objects.filter(dossier=dossier).exists()
 
 
@@ -83,13 +82,13 @@ def test_the_citizens_choice_of_channels_is_honoured(world: World) -> None:
     notifications.choose_channels(user=world.citizen, sms=False, zalo=True, email=False)
     dossier = online_dossier(world)
     services.act(actor=world.receiver, dossier_id=dossier.id, command=commands.Receive())
-    assert list(OutboxMessage.objects.filter(dossier=dossier).values_list("target", flat=True)) == ["zalo"]
+    assert list(notices(dossier).values_list("target", flat=True)) == ["zalo"]
 
 
 def test_a_channel_that_is_off_gets_nothing(world: World, settings: Any) -> None:
     settings.MOTCUA_STANDINS_URL = ""  # SMS and Zalo off; e-mail stays on (locmem)
     dossier = counter_dossier(world)
-    assert list(OutboxMessage.objects.filter(dossier=dossier).values_list("target", flat=True)) == ["email"]
+    assert list(notices(dossier).values_list("target", flat=True)) == ["email"]
 
 
 def test_refused_and_stopped_are_told(world: World) -> None:
@@ -99,4 +98,4 @@ def test_refused_and_stopped_are_told(world: World) -> None:
         dossier_id=refused.id,
         command=commands.Close(closing=Action.REFUSE, reason="Thiếu"),
     )
-    assert OutboxMessage.objects.filter(dossier=refused, event="refused").count() == 3
+    assert notices(refused).filter(event="refused").count() == 3

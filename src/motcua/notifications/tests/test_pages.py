@@ -7,8 +7,7 @@ import pytest
 from motcua.dossiers import commands, services
 from motcua.dossiers.tests.conftest import World, logged_in
 from motcua.notifications.models import ChannelChoice
-from motcua.notifications.tests.conftest import counter_dossier, online_dossier
-from motcua.outbox.models import OutboxMessage
+from motcua.notifications.tests.conftest import counter_dossier, notices, online_dossier
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 
@@ -41,7 +40,7 @@ def test_the_citizen_chooses_channels_and_the_next_action_obeys(world: World) ->
     assert (choice.sms, choice.zalo, choice.email) == (False, True, False)
     dossier = online_dossier(world)
     services.act(actor=world.receiver, dossier_id=dossier.id, command=commands.Receive())
-    assert list(OutboxMessage.objects.filter(dossier=dossier).values_list("target", flat=True)) == ["zalo"]
+    assert list(notices(dossier).values_list("target", flat=True)) == ["zalo"]
 
 
 def test_only_citizens_choose_channels(world: World) -> None:
