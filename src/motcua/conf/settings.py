@@ -241,6 +241,11 @@ MOTCUA_INTEGRATIONS = {
         "integration_code": os.environ.get("MOTCUA_POPULATION_INTEGRATION_CODE", "037"),
         "service_code": os.environ.get("MOTCUA_POPULATION_SERVICE_CODE", "VPCP"),
     },
+    "payment": {
+        "url": os.environ.get("MOTCUA_PAYMENT_URL", "").strip().rstrip("/"),
+        "merchant": os.environ.get("MOTCUA_PAYMENT_MERCHANT", ""),  # MaDoiTac
+        "secret": os.environ.get("MOTCUA_PAYMENT_SECRET", ""),
+    },
 }
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))

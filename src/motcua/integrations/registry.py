@@ -11,6 +11,7 @@ from functools import cache
 from django.conf import settings
 
 from motcua.integrations import config
+from motcua.integrations.payment.ports import PaymentGateway
 from motcua.integrations.population.ports import PopulationRegistry
 from motcua.integrations.vneid.ports import CitizenIdP
 
@@ -43,3 +44,18 @@ def citizen_idp() -> CitizenIdP | None:
 
     found = config.system("vneid")
     return OIDCProvider(found) if found is not None else None
+
+
+def payment_gateway() -> PaymentGateway | None:
+    """The national payment platform, or None when it is not configured."""
+    found = config.system("payment")
+    if found is None:
+        return None
+    return _payment(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _payment(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> PaymentGateway:
+    from motcua.integrations.payment.client import PaymentPlatform
+
+    return PaymentPlatform(config.SystemConfig("payment", url, standin, dict(options)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 PREFIXES = {
     "vneid": "/vneid",
     "population": "/population",
+    "payment": "/payment",
 }
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -20,4 +21,5 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "integration_code": "037",
         "service_code": "VPCP",
     },
+    "payment": {"merchant": "MOTCUA", "secret": "standin-payment-secret"},  # noqa: S105 — stand-in only
 }
