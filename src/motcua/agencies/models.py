@@ -113,6 +113,7 @@ class CollectingAccount(models.Model):
     bank_name = models.CharField(_("bank"), max_length=120, blank=True)
     account_number = models.CharField(_("account number"), max_length=19)
     account_name = models.CharField(_("account name"), max_length=120)
+    tax_code = models.CharField(_("collector's tax code"), max_length=14, blank=True)  # printed on e-receipts
 
     class Meta:
         verbose_name = _("collecting account")

@@ -247,6 +247,10 @@ MOTCUA_INTEGRATIONS = {
         "secret": os.environ.get("MOTCUA_PAYMENT_SECRET", ""),
     },
 }
+# The e-receipts' form and series symbols (biên lai điện tử, Circular 78/2021/TT-BTC), as registered
+# with the tax authority by the collecting agency.
+MOTCUA_RECEIPT_PATTERN = os.environ.get("MOTCUA_RECEIPT_PATTERN", "01BLP0-001")
+MOTCUA_RECEIPT_SERIES = os.environ.get("MOTCUA_RECEIPT_SERIES", "MC-26E")
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))
 MOTCUA_INTEGRATION_ATTEMPTS = int(os.environ.get("MOTCUA_INTEGRATION_ATTEMPTS", "3"))
