@@ -206,8 +206,9 @@ class PaymentConfirm(APIView):
         try:
             reply = services.confirm(dict(body))
         except services.ConfirmRefused as exc:
-            envelope = error_body(exc.code, exc.message)
-            return Response({**envelope, **services.confirm_reply(exc.wire_code, exc.code)}, status=400)
+            # Contract §2: a 4xx body is the envelope and nothing else; the platform's own error codes
+            # are not published (integrations.md §4.1), so the status says "not accepted".
+            return Response(error_body(exc.code, exc.message), status=400)
         return Response(reply)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,7 +43,8 @@ log = logging.getLogger("motcua.payments")
 CHECKOUT_CHANNELS = ("national_portal", "vietqr")
 RECONCILE_AFTER = timedelta(minutes=30)  # TD's window: from 30 minutes to 3 days after INIT
 RECONCILE_UNTIL = timedelta(days=3)
-REFERENCE = re.compile(r"DVC\d{10}")
+REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE = re.compile(rf"DVC\d{{8}}[{REFERENCE_LETTERS}]{{5}}")
 
 
 class PaymentNotConnected(ServiceError):
@@ -67,21 +69,24 @@ class NoCollectingAccount(ServiceError):
 
 
 class ConfirmRefused(ServiceError):
-    """A confirmation that changes nothing: answered 400 with the envelope and the wire reply."""
+    """A confirmation that changes nothing: answered 400 with the error envelope."""
 
     status = 400
 
-    def __init__(self, code: str, message: Any, wire_code: str) -> None:
+    def __init__(self, code: str, message: Any) -> None:
         super().__init__(message, code=code)
-        self.wire_code = wire_code
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def reference_of(payment: Payment) -> str:
-    """MaThamChieu: short enough to sit in a transfer's description beside the dossier code."""
-    return f"DVC{payment.pk:010d}"
+def new_reference(payment: Payment) -> str:
+    """MaThamChieu: ``DVC``, the order's number on 8 digits and 5 random letters — never reused, even by
+    another database speaking to the same platform, and short enough for a transfer's description beside
+    the dossier code. Letters, so that no run of digits looks like a phone or personal ID number to the
+    logs' masking."""
+    suffix = "".join(secrets.choice(REFERENCE_LETTERS) for _ in range(5))
+    return f"DVC{payment.pk:08d}{suffix}"
 
 
 def collecting_account(agency: Agency) -> CollectingAccount | None:
@@ -140,8 +145,8 @@ class Checkout:
 
 def _with_reference(payment: Payment) -> Payment:
     if not payment.reference:
-        Payment.objects.filter(pk=payment.pk, reference="").update(reference=reference_of(payment))
-        payment.reference = reference_of(payment)
+        Payment.objects.filter(pk=payment.pk, reference="").update(reference=new_reference(payment))
+        payment.reference = Payment.objects.values_list("reference", flat=True).get(pk=payment.pk)
     return payment
 
 
@@ -235,14 +240,9 @@ def confirm(body: dict[str, Any]) -> dict[str, str]:
         event = gateway.parse_confirm(body)
     except BadSignature as exc:
         log.warning("payment CONFIRM refused: %s", exc)
-        raise ConfirmRefused("bad_signature", _("The confirmation's signature is not valid."), "01") from exc
+        raise ConfirmRefused("bad_signature", _("The confirmation's signature is not valid.")) from exc
     settle(event, source="confirm")
     return gateway.confirm_reply(error_code="00", message="Thanh cong")
-
-
-def confirm_reply(wire_code: str, message: str) -> dict[str, str]:
-    gateway = registry.payment_gateway()
-    return gateway.confirm_reply(error_code=wire_code, message=message) if gateway is not None else {}
 
 
 def settle(event: PaymentEvent, *, source: str) -> Payment:
@@ -250,17 +250,17 @@ def settle(event: PaymentEvent, *, source: str) -> Payment:
     payment = Payment.objects.filter(reference=event.reference).first()
     if payment is None:
         log.warning("payment %s refused: unknown reference %s", source, event.reference)
-        raise ConfirmRefused("unknown_reference", _("No payment order has this reference."), "02")
+        raise ConfirmRefused("unknown_reference", _("No payment order has this reference."))
     if event.currency != "VND" or event.amount_vnd != payment.amount_vnd:
         log.warning(
             "payment %s refused for %s: amount or currency differs from the order", source, event.reference
         )
-        raise ConfirmRefused("wrong_amount", _("The amount or currency is not the order's."), "03")
+        raise ConfirmRefused("wrong_amount", _("The amount or currency is not the order's."))
     if payment.status == PaymentStatus.PAID:
         log.warning(
             "payment %s for %s ignored: already paid (%s)", source, event.reference, event.transaction_id
         )
-        raise ConfirmRefused("already_confirmed", _("This order has already been paid."), "04")
+        raise ConfirmRefused("already_confirmed", _("This order has already been paid."))
     if not event.succeeded:
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.FAILED, transaction_id=event.transaction_id
@@ -281,7 +281,7 @@ def settle(event: PaymentEvent, *, source: str) -> Payment:
         )
     except Conflict as exc:  # paid meanwhile, or the dossier left awaiting_payment
         log.warning("payment %s for %s not applied: %s", source, event.reference, exc.code)
-        raise ConfirmRefused("already_confirmed", exc.message, "04") from exc
+        raise ConfirmRefused("already_confirmed", exc.message) from exc
     log.info("payment %s: %s paid", source, event.reference)
     payment.refresh_from_db()
     return payment
@@ -343,6 +343,8 @@ def reconcile(*, now: datetime | None = None) -> Reconciled:
 def confirm_transfer(*, actor: User, dossier_id: int, payment_id: int, transaction_id: str = "") -> Dossier:
     """The desk saw the transfer on the agency's account: the order is paid through VietQR."""
     payment = order_for(actor, dossier_id, payment_id)
+    if actor.role not in workflow.STAFF_ACTING:
+        raise Forbidden(_("Only the desk confirms a bank transfer."))
     if payment.status == PaymentStatus.PAID:
         raise Conflict(_("This order has already been paid."), code="already_paid")
     return dossier_services.act(

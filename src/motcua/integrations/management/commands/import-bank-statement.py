@@ -2,7 +2,7 @@
 
 A CSV (UTF-8, with a header) or an XLSX (first sheet, header on the first row) with the columns
 ``amount`` (số tiền), ``description`` (nội dung) and optionally ``transaction_id``. A line settles the
-pending order whose reference (``DVC`` and ten digits) its description carries, for exactly the order's
+pending order whose reference (``DVC``, eight digits and five letters) its description carries, for exactly the order's
 amount; every other line is reported and changes nothing.
 """
 

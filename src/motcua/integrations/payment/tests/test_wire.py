@@ -44,7 +44,9 @@ def request(**changes: object) -> PaymentRequest:
 
 def test_times_are_24_hour_vietnam_time() -> None:
     assert wire.wire_time(datetime(2026, 12, 2, 7, 30, 5, tzinfo=UTC)) == "20261202143005"
-    assert wire.wire_time(datetime(2026, 12, 2, 16, 0, 0, tzinfo=UTC)) == "20261202230000"  # not 11 pm as "11"
+    assert (
+        wire.wire_time(datetime(2026, 12, 2, 16, 0, 0, tzinfo=UTC)) == "20261202230000"
+    )  # not 11 pm as "11"
     with pytest.raises(ValueError, match="aware"):
         wire.wire_time(datetime(2026, 12, 2, 16, 0, 0))  # noqa: DTZ001 — the naive one is refused
 
