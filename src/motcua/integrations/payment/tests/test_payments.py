@@ -461,3 +461,26 @@ def test_a_paid_order_cannot_be_checked_out_again(world: World, bank: Collecting
     dossier_id, payment_id = pay_at_counter(world)
     response = checkout(world, dossier_id, payment_id, "vietqr")
     assert response.status_code == 409 and error_of(response)["code"] == "already_paid"
+
+
+def paid_online(dossier_id: int) -> bool:
+    from motcua.monitoring import rollup
+
+    row = rollup.facts_queryset(Dossier.objects.filter(pk=dossier_id)).get()
+    return bool(row[rollup.FACT_FIELDS.index("paid_online")])
+
+
+@pytest.mark.django_db
+def test_the_index_counts_orders_paid_on_an_online_platform_only(
+    world: World, bank: CollectingAccount, standins: Any, client: Any
+) -> None:
+    platform_id, payment = started(world, standins)
+    assert not paid_online(platform_id)
+    assert post_confirm(client, pay_on_standin(standins.url, payment.reference)["confirm"]).status_code == 200
+    assert paid_online(platform_id)
+    transfer_id, order_id = awaiting(world)
+    checkout(world, transfer_id, order_id, "vietqr")
+    services.confirm_transfer(actor=world.specialist, dossier_id=transfer_id, payment_id=order_id)
+    assert not paid_online(transfer_id)
+    counter_id, _order = pay_at_counter(world)
+    assert not paid_online(counter_id)
