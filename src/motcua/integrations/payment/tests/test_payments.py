@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from motcua.agencies.models import Agency, CollectingAccount
+from motcua.agencies.models import CollectingAccount
 from motcua.calendar.selectors import get_calendar
 from motcua.conftest import error_of
 from motcua.dossiers.models import Dossier, DossierEvent, Payment
@@ -21,21 +21,6 @@ from motcua.integrations import registry
 from motcua.integrations.payment import services, statements, vietqr, wire
 
 SECRET = "standin-payment-secret"
-
-
-@pytest.fixture
-def bank(world: World, settings: Any) -> CollectingAccount:
-    # The stand-in posts its CONFIRM to the app's public address; nothing listens on port 9, so the tests
-    # hand the CONFIRM the stand-in made to the app themselves (and one test uses a live server).
-    settings.MOTCUA_PUBLIC_URL = "http://127.0.0.1:9"
-    return CollectingAccount.objects.create(
-        agency=Agency.objects.get(code="H15"),
-        bank_bin="970415",
-        bank_name="VietinBank",
-        account_number="113000006100",
-        account_name="Kho bạc Nhà nước tỉnh Đắk Lắk",
-        tax_code="6000123456",
-    )
 
 
 def act(client: Any, dossier_id: int, action: str, expect: int = 200, **body: Any) -> dict[str, Any]:
