@@ -20,7 +20,7 @@ from motcua.integrations.payment import services
 from motcua.integrations.payment.words import in_words
 
 KINDS = {"fee": "phí", "charge": "lệ phí"}
-METHODS = {
+METHODS: dict[str, str] = {
     OrderChannel.NATIONAL_PORTAL: "Thanh toán trực tuyến qua Cổng Dịch vụ công quốc gia",
     OrderChannel.LOCAL_GATEWAY: "Thanh toán trực tuyến qua cổng thanh toán của tỉnh",
     OrderChannel.VIETQR: "Chuyển khoản (VietQR)",

@@ -5,6 +5,7 @@ receipts and who may do what."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -469,3 +470,35 @@ def test_the_index_counts_orders_paid_on_an_online_platform_only(
     assert not paid_online(transfer_id)
     counter_id, _order = pay_at_counter(world)
     assert not paid_online(counter_id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_standin_delivers_its_confirm_to_the_running_app(
+    world: World, bank: CollectingAccount, standins: Any, live_server: Any, settings: Any
+) -> None:
+    """No hand-carrying: the stand-in posts the CONFIRM to the confirm URL MotCua gave in its INIT."""
+    settings.MOTCUA_PUBLIC_URL = live_server.url
+    dossier_id, payment = started(world, standins)
+    done = pay_on_standin(standins.url, payment.reference)
+    assert done["delivered"] == [200]
+    payment.refresh_from_db()
+    assert payment.status == "paid" and Dossier.objects.get(pk=dossier_id).status == "processing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_confirm_still_pays_the_order_once(
+    world: World, bank: CollectingAccount, standins: Any, live_server: Any, settings: Any
+) -> None:
+    settings.MOTCUA_PUBLIC_URL = live_server.url
+    dossier_id, payment = started(world, standins)
+    confirm_fault(standins.url, "late", delay_seconds=1)
+    done = pay_on_standin(standins.url, payment.reference)
+    assert done["fault"] == "late" and done["delivered"] == []
+    payment.refresh_from_db()
+    assert payment.status == "pending"  # the browser came back before the confirmation
+    deadline = time.monotonic() + 10
+    while payment.status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        payment.refresh_from_db()
+    assert payment.status == "paid"
+    assert DossierEvent.objects.filter(dossier_id=dossier_id, action="pay").count() == 1
