@@ -48,7 +48,7 @@ def test_the_citizen_is_sent_to_the_platform_and_back(
     assert done["redirect_url"].startswith("http://127.0.0.1:9/thanh-toan/ket-qua?data=")
     back = "/thanh-toan/ket-qua?" + done["redirect_url"].split("?", 1)[1]
     waiting = citizen.get(back).content.decode()
-    assert "The payment is being confirmed" in waiting or "đang được xác nhận" in waiting
+    assert "Đang xác nhận thanh toán" in waiting
     assert post_confirm(client, done["confirm"]).status_code == 200
     paid = citizen.get(back).content.decode()
     assert f"/payments/{payment_id}/receipt" in paid
