@@ -58,6 +58,7 @@ class PaymentCheckout(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="payment_checkout",
         request=CheckoutSerializer,
         responses={
             200: CheckoutResult,
@@ -101,6 +102,7 @@ class PaymentQR(APIView):
     renderer_classes = [JSONRenderer, SVGRenderer]
 
     @extend_schema(
+        operation_id="payment_qr",
         responses={
             (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY, description="The QR code."),
             409: error_response("`already_paid`, `not_awaiting_payment` or `no_collecting_account`."),
@@ -130,20 +132,10 @@ def _pdf(payment: Payment) -> HttpResponse:
     return response
 
 
-class PaymentReceipt(APIView):
-    """The e-receipt (biên lai điện tử) of a paid order: the applicant, staff who can see the dossier."""
+class PDFView(APIView):
+    """Answers a PDF, and its errors in the JSON envelope even to a client that asked for PDF only."""
 
-    permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer, PDFRenderer]
-
-    @extend_schema(
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The receipt."),
-            409: error_response("`not_paid`: the order has not been paid yet."),
-        }
-    )
-    def get(self, request: Request, dossier_id: int, payment_id: int) -> HttpResponse:
-        return _pdf(services.order_for(user_of(request), dossier_id, payment_id))
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
@@ -152,11 +144,27 @@ class PaymentReceipt(APIView):
         return response
 
 
+class PaymentReceipt(PDFView):
+    """The e-receipt (biên lai điện tử) of a paid order: the applicant, staff who can see the dossier."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="payment_receipt",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The receipt."),
+            409: error_response("`not_paid`: the order has not been paid yet."),
+        }
+    )
+    def get(self, request: Request, dossier_id: int, payment_id: int) -> HttpResponse:
+        return _pdf(services.order_for(user_of(request), dossier_id, payment_id))
+
+
 class LookupReceiptSerializer(LookupSerializer):
     payment_id = serializers.IntegerField(help_text="The order's id, from the dossier's payments.")
 
 
-class LookupReceipt(PaymentReceipt):
+class LookupReceipt(PDFView):
     """The e-receipt by dossier code and personal ID (in the body, never the URL). Rate-limited."""
 
     authentication_classes: list[type] = []
@@ -165,6 +173,7 @@ class LookupReceipt(PaymentReceipt):
     throttle_scope = "lookup"
 
     @extend_schema(
+        operation_id="lookup_receipt",
         request=LookupReceiptSerializer,
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The receipt."),
