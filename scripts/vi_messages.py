@@ -8,6 +8,27 @@ import re
 import sys
 
 VI = {
+    # the outbox (issue 12)
+    "Outbox: what leaves MotCua": "Hộp thư đi: những gì MotCua gửi ra ngoài",
+    "Waiting to be sent": "Đang chờ gửi",
+    "Delivered": "Đã gửi",
+    "Failed (dead letter)": "Gửi không được (đã dừng)",
+    "Only a failed message can be retried.": "Chỉ gửi lại được tin đã gửi không thành công.",
+    "Use one of: %(states)s.": "Dùng một trong các giá trị: %(states)s.",
+    "National systems": "Kết nối hệ thống",
+    "What leaves MotCua": "Tin gửi đến các hệ thống quốc gia",
+    "Messages to the national systems and gateways wait in the outbox until each is delivered. A counterpart that is down delays them; a message it refuses, or that still fails after every retry, stops here until you send it again.": "Tin gửi đến các hệ thống quốc gia và cổng nhắn tin chờ trong hộp thư đi đến khi được nhận. Hệ thống bên kia ngừng hoạt động thì tin chờ và được gửi lại; tin bị từ chối, hoặc đã thử hết số lần mà vẫn lỗi, dừng ở đây cho đến khi bạn gửi lại.",
+    "Counterparts": "Hệ thống kết nối",
+    "Counterpart": "Hệ thống",
+    "Waiting": "Đang chờ",
+    "Failed": "Lỗi",
+    "Last delivery": "Gửi thành công gần nhất",
+    "Nothing has been sent yet.": "Chưa có tin nào được gửi.",
+    "Failed messages": "Tin gửi không thành công",
+    "Attempts": "Số lần thử",
+    "Send again": "Gửi lại",
+    "No failed message.": "Không có tin nào gửi không thành công.",
+    "The message is back in line and will be sent shortly.": "Tin đã được xếp lại và sẽ được gửi trong giây lát.",
     "Another dossier has used this look-up.": "Một hồ sơ khác đã dùng kết quả tra cứu này.",
     "Most urgent petitions first: overdue, then due soonest.": "Phản ánh, kiến nghị gấp nhất ở trên: quá hạn trước, rồi đến phản ánh sắp đến hạn.",
     "No petition is waiting for your agency.": "Không có phản ánh, kiến nghị nào đang chờ cơ quan bạn xử lý.",

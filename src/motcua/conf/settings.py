@@ -246,6 +246,13 @@ MOTCUA_INTEGRATIONS = {
         "merchant": os.environ.get("MOTCUA_PAYMENT_MERCHANT", ""),  # MaDoiTac
         "secret": os.environ.get("MOTCUA_PAYMENT_SECRET", ""),
     },
+    # The national portal's sync adapter (ADAPTER_URL; /auth and /integration under it).
+    "dvcqg": {
+        "url": os.environ.get("MOTCUA_DVCQG_URL", "").strip().rstrip("/"),
+        "username": os.environ.get("MOTCUA_DVCQG_USERNAME", ""),
+        "password": os.environ.get("MOTCUA_DVCQG_PASSWORD", ""),
+        "dstcode": os.environ.get("MOTCUA_DVCQG_DSTCODE", ""),
+    },
 }
 # The e-receipts' form and series symbols (biên lai điện tử, Circular 78/2021/TT-BTC), as registered
 # with the tax authority by the collecting agency.

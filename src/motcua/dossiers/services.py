@@ -46,6 +46,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
+from motcua.integrations.dvcqg import services as national_portal
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
 from motcua.integrations.population import services as population
@@ -414,6 +415,7 @@ def create_dossier(
             )
         )
     DossierEvent.objects.bulk_create(events)
+    national_portal.dossier_changed(dossier, events[-1].pk)
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
 
@@ -775,7 +777,7 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
     if move.clock is Clock.START:
         serials.assign_code(dossier, step.now)  # last: it locks the agency's counter until commit
         step.data["code"] = dossier.code
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=step.now,
         actor=actor,
@@ -785,6 +787,7 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
         note=step.note,
         data=step.data,
     )
+    national_portal.dossier_changed(dossier, event.pk)
     return dossier
 
 

@@ -41,3 +41,16 @@ class PopulationLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.outcome}"
+
+
+class PortalSync(models.Model):
+    """How far a dossier has been published to the national portal: the last event whose progress
+    the portal accepted. The outbox delivers in order per dossier, so this only moves forward."""
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="portal_sync")
+    record_accepted_at = models.DateTimeField(null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} ≤ event {self.last_event_id}"

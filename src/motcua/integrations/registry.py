@@ -11,6 +11,7 @@ from functools import cache
 from django.conf import settings
 
 from motcua.integrations import config
+from motcua.integrations.dvcqg.ports import NationalPortalSync
 from motcua.integrations.payment.ports import PaymentGateway
 from motcua.integrations.population.ports import PopulationRegistry
 from motcua.integrations.vneid.ports import CitizenIdP
@@ -44,6 +45,24 @@ def citizen_idp() -> CitizenIdP | None:
 
     found = config.system("vneid")
     return OIDCProvider(found) if found is not None else None
+
+
+def national_portal() -> NationalPortalSync | None:
+    """The national portal's dossier sync, or None when it is not configured."""
+    found = config.system("dvcqg")
+    if found is None:
+        return None
+    return _national_portal(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _national_portal(
+    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
+) -> NationalPortalSync:
+    """One adapter per configuration: it keeps the portal's session and a pool of connections."""
+    from motcua.integrations.dvcqg.client import NationalPortalClient
+
+    return NationalPortalClient(config.SystemConfig("dvcqg", url, standin, dict(options)), attempts=1)
 
 
 def payment_gateway() -> PaymentGateway | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, Q, QuerySet
 
 from motcua.outbox.models import OutboxMessage, State
 
@@ -17,17 +20,21 @@ def messages(*, state: str | None = None, target: str | None = None) -> QuerySet
     return found
 
 
-def backlog() -> dict[str, dict[str, int]]:
-    """Per counterpart: how many messages wait and how many are dead letters."""
-    from django.db.models import Count
+@dataclass(frozen=True)
+class Counterpart:
+    """One counterpart's line on the admins' page."""
 
-    rows = (
-        OutboxMessage.objects.exclude(state=State.DELIVERED)
-        .values("target", "state")
-        .annotate(n=Count("id"))
-        .order_by()
+    target: str
+    pending: int
+    failed: int
+    last_delivered_at: datetime | None
+
+
+def counterparts() -> list[Counterpart]:
+    """Per counterpart: how many messages wait, how many are dead letters, and the last delivery."""
+    rows = OutboxMessage.objects.values("target").annotate(
+        pending=Count("id", filter=Q(state=State.PENDING)),
+        failed=Count("id", filter=Q(state=State.FAILED)),
+        last=Max("delivered_at"),
     )
-    found: dict[str, dict[str, int]] = {}
-    for row in rows:
-        found.setdefault(row["target"], {State.PENDING: 0, State.FAILED: 0})[row["state"]] = row["n"]
-    return found
+    return [Counterpart(r["target"], r["pending"], r["failed"], r["last"]) for r in rows.order_by("target")]

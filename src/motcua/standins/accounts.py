@@ -9,6 +9,7 @@ from __future__ import annotations
 PREFIXES = {
     "vneid": "/vneid",
     "population": "/population",
+    "dvcqg": "/dvcqg",
     "payment": "/payment",
 }
 
@@ -21,5 +22,6 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "integration_code": "037",
         "service_code": "VPCP",
     },
+    "dvcqg": {"username": "motcua-sync", "password": "standin-dvcqg-secret", "dstcode": "H15"},  # noqa: S105 — stand-in only
     "payment": {"merchant": "MOTCUA", "secret": "standin-payment-secret"},  # noqa: S105 — stand-in only
 }

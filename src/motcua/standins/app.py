@@ -157,11 +157,12 @@ class StandIns:
 
 def build() -> StandIns:
     """Every stand-in, seeded."""
+    from motcua.standins.dvcqg import NationalPortal
     from motcua.standins.payment import Payment
     from motcua.standins.population import Population
     from motcua.standins.vneid import VNeID
 
-    systems: list[StandIn] = [VNeID(), Population(), Payment()]
+    systems: list[StandIn] = [VNeID(), Population(), NationalPortal(), Payment()]
     return StandIns(systems)
 
 

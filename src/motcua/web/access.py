@@ -56,3 +56,17 @@ def staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def admin_required(view: View) -> View:
+    """Pages for the province's administrators only."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
+        if not is_admin(request.user):
+            return forbidden(request, staff_page=True)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -106,7 +106,7 @@ class PaymentQR(APIView):
         responses={
             (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY, description="The QR code."),
             409: error_response("`already_paid`, `not_awaiting_payment` or `no_collecting_account`."),
-        }
+        },
     )
     def get(self, request: Request, dossier_id: int, payment_id: int) -> HttpResponse:
         payment = services.payable(user_of(request), dossier_id, payment_id)
@@ -154,7 +154,7 @@ class PaymentReceipt(PDFView):
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The receipt."),
             409: error_response("`not_paid`: the order has not been paid yet."),
-        }
+        },
     )
     def get(self, request: Request, dossier_id: int, payment_id: int) -> HttpResponse:
         return _pdf(services.order_for(user_of(request), dossier_id, payment_id))

@@ -158,3 +158,31 @@ def test_a_message_with_no_deliverer_waits_rather_than_vanishing() -> None:
     done = delivery.drain()
     message = OutboxMessage.objects.get()
     assert done.retried == 1 and message.state == State.PENDING and "no deliverer" in message.last_error
+
+
+def test_a_worker_killed_mid_batch_resends_what_it_had_not_recorded_and_the_key_makes_it_once(
+    counterpart: Recorder,
+) -> None:
+    for i in range(6):
+        put(f"m{i}", stream=f"d{i}")
+
+    class Killed(BaseException):
+        """Stands for SIGKILL: nothing after it runs, not even the batch's record of what was sent."""
+
+    sent_before_death: list[str] = []
+
+    def dies_after_three(message: OutboxMessage) -> None:
+        if len(sent_before_death) == 3:
+            raise Killed
+        sent_before_death.append(message.key)
+
+    delivery.DELIVERERS["test"] = dies_after_three
+    with pytest.raises(Killed):
+        delivery.drain()
+    assert not OutboxMessage.objects.filter(state=State.DELIVERED).exists()
+    # After restart: the dead worker's leases lapse and everything is sent again, with the same keys.
+    delivery.DELIVERERS["test"] = counterpart
+    OutboxMessage.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert delivery.drain().delivered == 6
+    received = sent_before_death + counterpart.received
+    assert len(received) == 9 and len(set(received)) == 6  # the receiver drops the 3 repeats by key
