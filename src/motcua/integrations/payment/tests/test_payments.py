@@ -20,6 +20,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, Payment
 from motcua.dossiers.tests.conftest import CITIZEN_ID, World, online_dossier
 from motcua.integrations import registry
 from motcua.integrations.payment import services, statements, vietqr, wire
+from motcua.outbox.models import OutboxMessage
 
 SECRET = "standin-payment-secret"
 
@@ -158,6 +159,8 @@ def test_a_signed_confirm_pays_the_order_and_restarts_the_clock(
         "awaiting_payment",
         "processing",
     )
+    # The dossier's hooks fire as for any action: the national portal's sync is queued for the payment.
+    assert OutboxMessage.objects.filter(target="dvcqg", key=f"dvcqg:{dossier_id}:{event.pk}").exists()
     # The working time left when payment was asked for is walked forward again from the payment.
     assert before.remaining_seconds is not None
     assert after.due_at == get_calendar().resume(timedelta(seconds=before.remaining_seconds), event.at)
