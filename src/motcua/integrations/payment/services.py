@@ -306,9 +306,9 @@ def reconcile(*, now: datetime | None = None) -> Reconciled:
     if gateway is None:
         return done
     now = now or timezone.now()
+    # Every order started on the platform, even if the payer then chose a transfer: they may have paid there.
     due = Payment.objects.filter(
         status=PaymentStatus.PENDING,
-        channel=OrderChannel.NATIONAL_PORTAL,
         checkout_at__lte=now - RECONCILE_AFTER,
         checkout_at__gte=now - RECONCILE_UNTIL,
     ).order_by("checkout_at")

@@ -505,3 +505,18 @@ def test_a_late_confirm_still_pays_the_order_once(
         payment.refresh_from_db()
     assert payment.status == "paid"
     assert DossierEvent.objects.filter(dossier_id=dossier_id, action="pay").count() == 1
+
+
+@pytest.mark.django_db
+def test_reconcile_asks_about_an_order_started_on_the_platform_then_switched_to_a_transfer(
+    world: World, bank: CollectingAccount, standins: Any
+) -> None:
+    dossier_id, payment = started(world, standins)
+    confirm_fault(standins.url, "missing")
+    pay_on_standin(standins.url, payment.reference)  # paid on the platform, the CONFIRM lost
+    assert checkout(world, dossier_id, payment.pk, "vietqr").status_code == 200  # then asked for a QR
+    payment.refresh_from_db()
+    assert payment.channel == "vietqr" and payment.checkout_at is not None
+    assert services.reconcile(now=payment.checkout_at + timedelta(hours=1)).paid == 1
+    payment.refresh_from_db()
+    assert (payment.status, payment.channel) == ("paid", "national_portal")
