@@ -520,3 +520,40 @@ def test_reconcile_asks_about_an_order_started_on_the_platform_then_switched_to_
     assert services.reconcile(now=payment.checkout_at + timedelta(hours=1)).paid == 1
     payment.refresh_from_db()
     assert (payment.status, payment.channel) == ("paid", "national_portal")
+
+
+@pytest.mark.django_db
+def test_the_commands_reconcile_and_import_a_statement(
+    world: World, bank: CollectingAccount, tmp_path: Any, settings: Any
+) -> None:
+    from django.core.management import call_command
+    from openpyxl import Workbook
+
+    out = io.StringIO()
+    settings.MOTCUA_STANDINS_URL = ""
+    call_command("reconcile-payments", stdout=out)
+    assert "not connected" in out.getvalue()
+    dossier_id, payment_id = awaiting(world)
+    checkout(world, dossier_id, payment_id, "vietqr")
+    reference = Payment.objects.get(pk=payment_id).reference
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Số tiền", "Nội dung", "Mã giao dịch"])
+    sheet.append([50000, f"NGUYEN VAN A CK {reference}", "FT77"])
+    sheet.append([50000.0, "khong ro", "FT78"])
+    path = tmp_path / "saoke.xlsx"
+    book.save(path)
+    out = io.StringIO()
+    call_command("import-bank-statement", str(path), stdout=out)
+    assert "1 orders paid" in out.getvalue() and "[2]" in out.getvalue()
+    assert Payment.objects.get(pk=payment_id).transaction_id == "FT77"
+
+
+def test_reconciliation_runs_every_33_minutes_in_the_worker() -> None:
+    from motcua.core.periodic import SCHEDULE
+    from motcua.integrations import tasks
+
+    assert any(
+        job.task is tasks.reconcile_payments and job.every == timedelta(minutes=33) for job in SCHEDULE
+    )
