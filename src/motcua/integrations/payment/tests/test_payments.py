@@ -557,3 +557,16 @@ def test_reconciliation_runs_every_33_minutes_in_the_worker() -> None:
     assert any(
         job.task is tasks.reconcile_payments and job.every == timedelta(minutes=33) for job in SCHEDULE
     )
+
+
+@pytest.mark.django_db
+def test_the_confirm_endpoint_needs_no_csrf_token_or_login(
+    world: World, bank: CollectingAccount, standins: Any
+) -> None:
+    from django.test import Client
+
+    dossier_id, payment = started(world, standins)
+    platform = Client(enforce_csrf_checks=True)  # as the platform calls: no session, no CSRF token
+    answer = post_confirm(platform, pay_on_standin(standins.url, payment.reference)["confirm"])
+    assert answer.status_code == 200 and answer.json()["MaLoi"] == "00"
+    assert Dossier.objects.get(pk=dossier_id).status == "processing"
