@@ -1191,6 +1191,15 @@ VI = {
     "The payment is being confirmed": "Đang xác nhận thanh toán",
     "The payment platform has not confirmed the payment yet. This usually takes a moment; the dossier page will show it once confirmed.": "Nền tảng thanh toán chưa xác nhận giao dịch. Việc này thường chỉ mất một lúc; trang hồ sơ sẽ hiển thị khi đã được xác nhận.",
     "Back to the dossier": "Quay lại hồ sơ",
+    "Choose a CSV or XLSX file of at most 5 MB.": "Chọn tệp CSV hoặc XLSX không quá 5 MB.",
+    "The file is not a statement with the columns amount and description.": "Tệp không phải sao kê có các cột amount (số tiền) và description (nội dung).",
+    "Bank statement": "Sao kê tài khoản thu",
+    "Upload the collecting account's statement (CSV or XLSX, with the columns amount, description and, if any, transaction_id). A line settles the order awaiting a transfer whose reference its description carries, for exactly its amount; the other lines change nothing.": "Tải lên sao kê của tài khoản thu (CSV hoặc XLSX, các cột amount, description và transaction_id nếu có). Mỗi dòng có nội dung chứa mã tham chiếu của một yêu cầu đang chờ chuyển khoản, đúng số tiền, sẽ ghi nhận yêu cầu đó đã thanh toán; các dòng khác không thay đổi gì.",
+    "%(n)s order paid.": "Đã ghi nhận %(n)s yêu cầu thanh toán.",
+    "Lines not matched:": "Các dòng không khớp:",
+    "Statement file": "Tệp sao kê",
+    "Import": "Nhập",
+    "Import a bank statement": "Nhập sao kê ngân hàng",
 }
 
 # An untranslated entry: an optional context, a msgid on one or more lines (and a plural, whose one

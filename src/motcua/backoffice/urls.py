@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.dossier, name="dossier"),
     path("ho-so/<int:pk>/da-tiep-nhan/", views.received, name="received"),
     path("ho-so/<int:pk>/xu-ly/<str:action>/", views.act, name="act"),
+    path("thanh-toan/sao-ke/", payments.statement, name="statement"),
     path(
         "ho-so/<int:pk>/thanh-toan/<int:payment_id>/chuyen-khoan/",
         payments.confirm_transfer,

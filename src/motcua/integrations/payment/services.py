@@ -375,15 +375,19 @@ class Matched:
     unmatched: list[int]  # line numbers (1-based) no order matched
 
 
-def apply_statement(transfers: list[Transfer]) -> Matched:
-    """Settle the pending orders whose reference a transfer's description carries, for the exact amount."""
+def apply_statement(transfers: list[Transfer], *, actor: User | None = None) -> Matched:
+    """Settle the pending orders whose reference a transfer's description carries, for the exact amount;
+    with an ``actor`` (a desk upload), only orders of dossiers they can see."""
     result = Matched([], [])
+    orders = (
+        Payment.objects.all()
+        if actor is None
+        else Payment.objects.filter(dossier__in=visible_dossiers(actor))
+    )
     for line, transfer in enumerate(transfers, 1):
         found = REFERENCE.search(transfer.description.upper().replace(" ", ""))
         payment = (
-            Payment.objects.filter(reference=found.group(0), status=PaymentStatus.PENDING).first()
-            if found
-            else None
+            orders.filter(reference=found.group(0), status=PaymentStatus.PENDING).first() if found else None
         )
         if payment is None or payment.amount_vnd != transfer.amount_vnd:
             result.unmatched.append(line)

@@ -110,3 +110,29 @@ def test_the_public_lookup_offers_the_receipt(
         "/tra-cuu/bien-lai/", {"code": code, "id_number": "079200000001", "payment_id": payment_id}
     )
     assert wrong.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_desk_uploads_a_bank_statement(world: World, bank: CollectingAccount) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier_id, payment_id = awaiting(world)
+    logged_in(world.citizen).post(f"/ho-so/{dossier_id}/thanh-toan/{payment_id}/", {"channel": "vietqr"})
+    reference = Payment.objects.get(pk=payment_id).reference
+    csv = f"amount,description,transaction_id\n50000,CK {reference},FT5\n1,rac,FT6\n".encode()
+    # Another agency's desk cannot see the dossier: its upload settles nothing.
+    other = logged_in(world.commune_receiver).post(
+        "/can-bo/thanh-toan/sao-ke/", {"file": SimpleUploadedFile("s.csv", csv, "text/csv")}
+    )
+    assert other.status_code == 200 and Payment.objects.get(pk=payment_id).status == "pending"
+    assert logged_in(world.specialist).get("/can-bo/thanh-toan/sao-ke/").status_code == 403
+    broken = logged_in(world.leader).post(
+        "/can-bo/thanh-toan/sao-ke/", {"file": SimpleUploadedFile("s.xlsx", b"not a workbook")}
+    )
+    assert broken.status_code == 400
+    done = logged_in(world.leader).post(
+        "/can-bo/thanh-toan/sao-ke/", {"file": SimpleUploadedFile("s.csv", csv, "text/csv")}
+    )
+    assert done.status_code == 200 and reference in done.content.decode()
+    payment = Payment.objects.get(pk=payment_id)
+    assert (payment.status, payment.channel, payment.transaction_id) == ("paid", "vietqr", "FT5")
