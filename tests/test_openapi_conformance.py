@@ -35,7 +35,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import checks
@@ -54,12 +54,16 @@ from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applican
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
 from motcua.integrations.payment import services as payment_services
+from motcua.outbox import services as outbox_services
+from motcua.outbox.models import OutboxMessage
+from motcua.outbox.models import State as OutboxState
 from motcua.petitions import services as petition_services
 from motcua.petitions.commands import Command as PetitionCommand
 from motcua.petitions.commands import SubmitterIn
 from motcua.petitions.lifecycle import Action
 from motcua.petitions.tests.conftest import PHONE as PETITION_PHONE
 from motcua.petitions.tests.conftest import body as petition_sample
+from motcua.sipas import services as sipas_services
 from motcua.standins.citizens import all_citizens
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
@@ -242,6 +246,28 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             command=action,
         )
     petitions = [{"petition_id": p.pk} for p in (waiting, answered)]
+    sipas_services.load_questionnaire(
+        data=json.loads(sipas_services.DEFAULT_FORM.read_text(encoding="utf-8"))
+    )
+    survey = sipas_services.create_survey(
+        actor=world.admin,
+        year=2026,
+        agency_code="H15",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        sample_size=20,
+    )
+    paper_form = {"unit_code": "H15.STC", "form_number": "P-1", "answers": {"Q9.1": 4, "Q9.2": None}}
+    sipas_services.enter_paper_form(
+        actor=world.admin, survey_id=survey.pk, unit_code="H15.STC", answers={"Q9.1": 5}, form_number="P-0"
+    )
+    surveys = [{"survey_id": survey.pk}]
+    with transaction.atomic():
+        dead = outbox_services.enqueue("sms", "conformance-dead-letter", {"text": "x"})
+    assert dead is not None
+    OutboxMessage.objects.filter(pk=dead.pk).update(
+        state=OutboxState.FAILED, attempts=8, last_error="timeout"
+    )
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
     seeded = all_citizens()[1]  # known to the population stand-in (the ``standins`` fixture)
@@ -275,6 +301,11 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/petitions/{petition_id}/events": petitions,
             "/api/v1/petitions/{petition_id}/actions": [{"petition_id": waiting.pk}],
             "/api/v1/petitions/{code}/evaluations": [{"code": answered.code}],
+            "/api/v1/integrations/outbox/{message_id}/retry": [{"message_id": dead.pk}],
+            "/api/v1/sipas/surveys/{survey_id}": surveys,
+            "/api/v1/sipas/surveys/{survey_id}/progress": surveys,
+            "/api/v1/sipas/surveys/{survey_id}/responses": surveys,
+            "/api/v1/sipas/questionnaires/{year}": [{"year": 2026}],
         },
         query={
             "/api/v1/metrics/service-index": [{}, period],
@@ -290,6 +321,11 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/procedures/{code}": [{}],
             "/api/v1/procedures/export": [{"format": "json"}, {"format": "xlsx"}],
             "/api/v1/petitions": [{}, {"published": "true", "search": "thu tuc"}, {"status": "received"}],
+            "/api/v1/sipas/index": [
+                {"survey": survey.pk},
+                {"survey": survey.pk, "by": "unit", "agency": "H15"},
+                {"survey": survey.pk, "format": "xlsx"},
+            ],
         },
         body={
             "POST /api/v1/auth/token": [{"username": world.admin.username, "password": PASSWORD}],
@@ -316,6 +352,16 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "POST /api/v1/petitions": [petition_body],
             "POST /api/v1/petitions/{petition_id}/actions": [{"action": "accept"}],
             "POST /api/v1/petitions/{code}/evaluations": [{"satisfied": True, "phone": PETITION_PHONE}],
+            "POST /api/v1/sipas/surveys": [
+                {
+                    "year": 2026,
+                    "agency_code": "H15",
+                    "from": "2026-03-01",
+                    "to": "2026-06-30",
+                    "sample_size": 10,
+                }
+            ],
+            "POST /api/v1/sipas/surveys/{survey_id}/responses": [paper_form],
         },
     )
     yield _known

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.backoffice import outbox, payments, petitions, views
+from motcua.backoffice import outbox, payments, petitions, surveys, views
 from motcua.web.login import Login
 
 app_name = "backoffice"
@@ -28,4 +28,6 @@ urlpatterns = [
     path("phan-anh/<int:pk>/phan-loai/", petitions.classify, name="petition_classify"),
     path("ket-noi/", outbox.outbox, name="outbox"),
     path("ket-noi/<int:pk>/gui-lai/", outbox.retry, name="outbox_retry"),
+    path("khao-sat/", surveys.surveys, name="surveys"),
+    path("khao-sat/<int:pk>/", surveys.survey, name="survey"),
 ]

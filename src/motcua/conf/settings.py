@@ -7,6 +7,7 @@ than through the database and Django's storage API, so several app servers can r
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from datetime import time
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "motcua.files",
     "motcua.dossiers",
     "motcua.petitions",
+    "motcua.sipas",
     "motcua.integrations",
     "motcua.outbox",
     "motcua.warehouse",
@@ -199,6 +201,12 @@ MOTCUA_PAKN_DEADLINES = {
     "pause_for_supplement": env_bool("MOTCUA_PAKN_PAUSE_FOR_SUPPLEMENT", True),
 }
 MOTCUA_PAKN_MAX_CONTENT = int(os.environ.get("MOTCUA_PAKN_MAX_CONTENT", "10000"))  # characters
+# SIPAS (contract §10): the lowest answer counted "satisfied" (4: hài lòng, rất hài lòng), the
+# weights of pillars, elements or items by code as JSON (missing codes weigh 1: equal weights), how
+# long a survey invitation stays valid, and the public form's rate.
+MOTCUA_SIPAS_SATISFIED_CUT = int(os.environ.get("MOTCUA_SIPAS_SATISFIED_CUT", "4"))
+MOTCUA_SIPAS_WEIGHTS: dict[str, float] = json.loads(os.environ.get("MOTCUA_SIPAS_WEIGHTS", "{}"))
+MOTCUA_SIPAS_INVITATION_DAYS = int(os.environ.get("MOTCUA_SIPAS_INVITATION_DAYS", "30"))
 
 # --- Background tasks (django.tasks with the database backend) ------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -303,6 +311,8 @@ REST_FRAMEWORK = {
         # Population-database look-ups per officer (contract §8.2).
         "population": os.environ.get("MOTCUA_POPULATION_RATE", "30/min"),
         "petition": os.environ.get("MOTCUA_PETITION_RATE", "5/min"),
+        # The public SIPAS form, per client address (each page saved counts one).
+        "survey": os.environ.get("MOTCUA_SURVEY_RATE", "60/min"),
     },
     # Proxies in front of the app; throttles key on the client address, never on a spoofable header.
     "NUM_PROXIES": int(os.environ.get("MOTCUA_NUM_PROXIES", "0")),

@@ -184,7 +184,7 @@ class SupplementRequest(models.Model):
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting payment")
     PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Payment failed")
 
 
 class OrderChannel(models.TextChoices):

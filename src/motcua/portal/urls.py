@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.portal import citizen, payments, petitions, views, vneid
+from motcua.portal import citizen, payments, petitions, survey, views, vneid
 from motcua.web.login import Login
 
 app_name = "portal"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("phan-anh/gui/", petitions.send, name="petition_send"),
     path("phan-anh/da-gui/<str:code>/", petitions.sent, name="petition_sent"),
     path("phan-anh/<str:code>/", petitions.answer, name="petition_answer"),
+    path("khao-sat/<str:token>/", survey.answer, name="survey"),
     path("dang-nhap/", Login.as_view(), name="login"),
     path("dang-nhap/vneid", vneid.start, name="vneid"),
     path("dang-nhap/vneid/callback", vneid.callback, name="vneid_callback"),

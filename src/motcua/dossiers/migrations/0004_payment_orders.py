@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='status',
-            field=models.CharField(choices=[('pending', 'Awaiting payment'), ('paid', 'Paid'), ('failed', 'Failed')], db_index=True, default='pending', max_length=10),
+            field=models.CharField(choices=[('pending', 'Awaiting payment'), ('paid', 'Paid'), ('failed', 'Payment failed')], db_index=True, default='pending', max_length=10),
         ),
         migrations.AddField(
             model_name='payment',

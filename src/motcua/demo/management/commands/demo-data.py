@@ -20,7 +20,7 @@ from motcua.accounts.services import create_user
 from motcua.agencies.models import Agency, AgencyKind, CollectingAccount
 from motcua.agencies.services import create_agency, load_administrative_units
 from motcua.catalog import exchange, services
-from motcua.demo import generator, petitions
+from motcua.demo import generator, petitions, sipas
 from motcua.demo.users import DEMO_PASSWORD, DEMO_USERS
 from motcua.dossiers.models import Dossier
 from motcua.monitoring import rollup
@@ -45,6 +45,13 @@ class Command(BaseCommand):
             type=int,
             default=300,
             help="how many petitions (PAKN) of this year's history to generate on a fresh database (0: none)",
+        )
+
+        parser.add_argument(
+            "--survey-forms",
+            type=int,
+            default=2000,
+            help="the sample size of this year's SIPAS survey of the departments and communes (0: none)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -74,6 +81,16 @@ class Command(BaseCommand):
                 f"Petitions: {made_petitions.petitions} generated ({made_petitions.published} published)"
                 f" in {made_petitions.seconds:.1f} s"
             )
+        if options["survey_forms"] > 0 and not sipas.exists(timezone.localdate().year):
+            survey = sipas.generate(
+                year=timezone.localdate().year, sample_size=options["survey_forms"], seed=1
+            )
+            if survey is None:
+                self.stdout.write("SIPAS: no questionnaire covers this year; no survey generated")
+            else:
+                self.stdout.write(
+                    f"SIPAS: survey {survey.survey} with {survey.responses} forms in {survey.seconds:.1f} s"
+                )
         rollup.update()
         self.stdout.write(self.style.SUCCESS(f"Demo province ready in {time.monotonic() - started:.1f} s"))
 
