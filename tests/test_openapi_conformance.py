@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from schemathesis import checks
 
 from motcua.accounts.models import ApiToken
+from motcua.agencies.models import Agency, CollectingAccount
 from motcua.calendar.services import set_override
 from motcua.catalog import exchange
 from motcua.catalog.services import create_procedure
@@ -48,9 +49,11 @@ from motcua.conftest import standins as standins  # noqa: F401 — the fixtures,
 from motcua.conftest import standins_url as standins_url  # noqa: F401
 from motcua.core.throttling import WindowThrottle
 from motcua.dossiers import commands, services
+from motcua.dossiers.models import Payment
 from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
+from motcua.integrations.payment import services as payment_services
 from motcua.outbox import services as outbox_services
 from motcua.outbox.models import OutboxMessage
 from motcua.outbox.models import State as OutboxState
@@ -97,6 +100,8 @@ DESK_OPERATIONS = {
     "POST /api/v1/dossiers/{dossier_id}/actions",
     "POST /api/v1/population/lookup",
     "POST /api/v1/petitions/{petition_id}/actions",  # staff of the agency holding the petition
+    "POST /api/v1/dossiers/{dossier_id}/payments/{payment_id}/checkout",  # the desk, for the applicant
+    "GET /api/v1/dossiers/{dossier_id}/payments/{payment_id}/qr.svg",
 }
 # Only a citizen has a document warehouse (the returned dossier's e-result is in it).
 CITIZEN_OPERATIONS = {"GET /api/v1/me/documents"}
@@ -158,11 +163,35 @@ def _catalog_file() -> bytes:
     ).encode()
 
 
+def _awaiting_payment(world: World, person: commands.Applicant) -> Payment:
+    """A counter dossier at the department, asked to pay; its payment order."""
+    dossier, _ = services.create_dossier(
+        actor=world.receiver, procedure_code="1.000956", channel="counter", applicant=person
+    )
+    services.act(
+        actor=world.receiver, dossier_id=dossier.pk, command=commands.Forward(step="Thẩm định hồ sơ")
+    )
+    services.act(
+        actor=world.specialist, dossier_id=dossier.pk, command=commands.RequestPayment(amount_vnd=50000)
+    )
+    return Payment.objects.select_related("dossier").get(dossier=dossier)
+
+
+def _order(payment: Payment) -> dict[str, int]:
+    return {"dossier_id": payment.dossier_id, "payment_id": payment.pk}
+
+
 @pytest.fixture
 def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iterator[Known]:
     global _known
     settings.MEDIA_ROOT = tmp_path / "media"
     desk = world.receiver
+    CollectingAccount.objects.create(
+        agency=Agency.objects.get(code="H15"),
+        bank_bin="970415",
+        account_number="113000006100",
+        account_name="Kho bạc Nhà nước tỉnh Đắk Lắk",
+    )
     person = commands.Applicant(**applicant())
     received, _ = services.create_dossier(
         actor=desk, procedure_code="1.000956", channel="counter", applicant=person
@@ -182,6 +211,20 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
     )
     services.act(actor=desk, dossier_id=returned.pk, command=commands.ReturnResult(method="online"))
     returned.refresh_from_db()
+    paying, paid = (_awaiting_payment(world, person) for _ in range(2))
+    services.act(
+        actor=world.specialist,
+        dossier_id=paid.dossier_id,
+        command=commands.Pay(amount_vnd=paid.amount_vnd, method="counter", reference="BL1"),
+    )
+    payment_services.checkout(
+        actor=desk,
+        dossier_id=paying.dossier_id,
+        payment_id=paying.pk,
+        channel="vietqr",
+        base_url="",
+        client_ip="",
+    )
     create_procedure(spec=exchange.validated(spec(code=DRAFT, steps=[])), publish=False)
     set_override(
         date=date.fromisoformat(OVERRIDE), kind="holiday", name="Nghỉ bù", legal_basis="", actor=None
@@ -251,6 +294,9 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             ],
             "/api/v1/dossiers/{dossier_id}/actions": [{"dossier_id": received.pk}],
             "/api/v1/dossiers/{dossier_id}/result": [{"dossier_id": returned.pk}],
+            "/api/v1/dossiers/{dossier_id}/payments/{payment_id}/checkout": [_order(paying)],
+            "/api/v1/dossiers/{dossier_id}/payments/{payment_id}/qr.svg": [_order(paying)],
+            "/api/v1/dossiers/{dossier_id}/payments/{payment_id}/receipt": [_order(paid)],
             "/api/v1/files/{file_id}": [{"file_id": str(result.pk)}],
             "/api/v1/petitions/{petition_id}": petitions,
             "/api/v1/petitions/{petition_id}/events": petitions,
@@ -286,6 +332,10 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "POST /api/v1/auth/token": [{"username": world.admin.username, "password": PASSWORD}],
             "POST /api/v1/lookup": [pair],
             "POST /api/v1/lookup/result": [pair],
+            "POST /api/v1/lookup/receipt": [
+                {"code": paid.dossier.code, "id_number": CITIZEN_ID, "payment_id": paid.pk}
+            ],
+            "POST /api/v1/dossiers/{dossier_id}/payments/{payment_id}/checkout": [{"channel": "vietqr"}],
             "POST /api/v1/ratings": [{**pair, "satisfied": True}],
             "POST /api/v1/dossiers": [
                 {"procedure_code": "1.000956", "channel": "counter", "applicant": applicant()}
@@ -383,6 +433,7 @@ def test_the_rate_limited_operations_are_those_of_the_contract() -> None:
     assert sorted(THROTTLED) == [
         "POST /api/v1/auth/token",
         "POST /api/v1/lookup",
+        "POST /api/v1/lookup/receipt",
         "POST /api/v1/lookup/result",
         "POST /api/v1/petitions",
         "POST /api/v1/petitions/{code}/evaluations",

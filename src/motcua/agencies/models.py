@@ -101,3 +101,23 @@ class AdministrativeUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CollectingAccount(models.Model):
+    """Tài khoản thu: where the fees an agency collects are paid (the beneficiary of the national payment
+    platform's receipt data and of a VietQR transfer). An agency without one collects into the nearest
+    ancestor's account (a province's treasury account serves its departments and communes)."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="collecting_account")
+    bank_bin = models.CharField(_("bank BIN"), max_length=6)  # NAPAS 6-digit bank identification number
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True)
+    account_number = models.CharField(_("account number"), max_length=19)
+    account_name = models.CharField(_("account name"), max_length=120)
+    tax_code = models.CharField(_("collector's tax code"), max_length=14, blank=True)  # printed on e-receipts
+
+    class Meta:
+        verbose_name = _("collecting account")
+        verbose_name_plural = _("collecting accounts")
+
+    def __str__(self) -> str:
+        return f"{self.bank_bin} {self.account_number}"

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.backoffice import outbox, petitions, surveys, views
+from motcua.backoffice import outbox, payments, petitions, surveys, views
 from motcua.web.login import Login
 
 app_name = "backoffice"
@@ -14,6 +14,12 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.dossier, name="dossier"),
     path("ho-so/<int:pk>/da-tiep-nhan/", views.received, name="received"),
     path("ho-so/<int:pk>/xu-ly/<str:action>/", views.act, name="act"),
+    path("thanh-toan/sao-ke/", payments.statement, name="statement"),
+    path(
+        "ho-so/<int:pk>/thanh-toan/<int:payment_id>/chuyen-khoan/",
+        payments.confirm_transfer,
+        name="confirm_transfer",
+    ),
     path("tim-kiem/", views.search, name="search"),
     path("phan-anh/", petitions.queue, name="petitions"),
     path("phan-anh/nhap/", petitions.entry, name="petition_entry"),

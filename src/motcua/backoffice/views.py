@@ -25,6 +25,7 @@ from motcua.agencies.selectors import agency_names
 from motcua.backoffice import presenters as actions
 from motcua.backoffice import selectors
 from motcua.backoffice.forms import IntakeForm, PopulationLookupForm, form_for
+from motcua.backoffice.payments import payment_link
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import NotFound, ServiceError
@@ -127,6 +128,7 @@ def _dossier_page(
             "printable": actions.printable_forms(dossier),
             "notices": notifications.for_dossier(dossier.pk),
             "channels_off": notifications.channels_off(),
+            "payment_link": payment_link(request, dossier),
         },
         status=status,
     )

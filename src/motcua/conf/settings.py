@@ -252,6 +252,11 @@ MOTCUA_INTEGRATIONS = {
         "integration_code": os.environ.get("MOTCUA_POPULATION_INTEGRATION_CODE", "037"),
         "service_code": os.environ.get("MOTCUA_POPULATION_SERVICE_CODE", "VPCP"),
     },
+    "payment": {
+        "url": os.environ.get("MOTCUA_PAYMENT_URL", "").strip().rstrip("/"),
+        "merchant": os.environ.get("MOTCUA_PAYMENT_MERCHANT", ""),  # MaDoiTac
+        "secret": os.environ.get("MOTCUA_PAYMENT_SECRET", ""),
+    },
     # The national portal's sync adapter (ADAPTER_URL; /auth and /integration under it).
     "dvcqg": {
         "url": os.environ.get("MOTCUA_DVCQG_URL", "").strip().rstrip("/"),
@@ -286,6 +291,10 @@ MOTCUA_EMAIL = {
     "url": os.environ.get("MOTCUA_EMAIL_URL", "").strip(),
     "from": os.environ.get("MOTCUA_EMAIL_FROM", "Hanh Chinh Cong <khong-tra-loi@motcua.local>"),
 }
+# The e-receipts' form and series symbols (biên lai điện tử, Circular 78/2021/TT-BTC), as registered
+# with the tax authority by the collecting agency.
+MOTCUA_RECEIPT_PATTERN = os.environ.get("MOTCUA_RECEIPT_PATTERN", "01BLP0-001")
+MOTCUA_RECEIPT_SERIES = os.environ.get("MOTCUA_RECEIPT_SERIES", "MC-26E")
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))
 MOTCUA_INTEGRATION_ATTEMPTS = int(os.environ.get("MOTCUA_INTEGRATION_ATTEMPTS", "3"))

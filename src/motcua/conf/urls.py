@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from motcua.core import api as core_api
+from motcua.integrations.payment import api as payment_api
 
 api_v1: list[URLPattern | URLResolver] = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
@@ -23,12 +24,14 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.monitoring.api")),
     path("", include("motcua.warehouse.api")),
     path("", include("motcua.integrations.population.api")),
+    path("", include(payment_api.api_urlpatterns)),
     path("", include("motcua.outbox.api")),
     path("", include("motcua.notifications.api")),
 ]
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    path("integrations/payment/", include(payment_api.confirm_urlpatterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.backoffice.urls")),

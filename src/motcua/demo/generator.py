@@ -697,7 +697,12 @@ class _Story:
                 "paid_at": paid,
                 "paid_amount_vnd": self.p.fee,
                 "method": "counter" if pay_channel == "counter" else "online",
-                "reference": f"GD{self.id:010d}",
+                "reference": "",
+                "items": json.dumps([]),
+                "status": "paid",
+                "channel": pay_channel or "counter",
+                "checkout_at": None,
+                "transaction_id": f"GD{self.id:010d}",
             },
         )
 

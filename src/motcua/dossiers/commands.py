@@ -80,19 +80,34 @@ class Forward:
 
 
 @dataclass(frozen=True)
-class RequestPayment:
+class PaymentItem:
+    """One line of a payment order: a fee (phí) or a charge (lệ phí)."""
+
+    name: str
     amount_vnd: int
+    kind: str = "fee"
+
+
+@dataclass(frozen=True)
+class RequestPayment:
+    """Yêu cầu thực hiện nghĩa vụ tài chính: a payment order; its lines, when given, add up to the amount."""
+
+    amount_vnd: int
+    items: Sequence[PaymentItem] = ()
     action: ClassVar[Action] = Action.REQUEST_PAYMENT
 
 
 @dataclass(frozen=True)
 class Pay:
-    """``gateway`` says which online platform took an online payment (the national portal by default)."""
+    """``gateway`` says which channel took an online payment (the national portal by default; ``vietqr``
+    for a bank transfer the desk or a statement confirmed). ``payment_id`` names the order when the
+    payment is for a known one (a platform's confirmation); otherwise the latest order awaited."""
 
     amount_vnd: int
     method: str
     reference: str = ""
     gateway: str | None = None
+    payment_id: int | None = None
     action: ClassVar[Action] = Action.PAY
 
 
@@ -188,9 +203,36 @@ def build(action: Action, data: Mapping[str, Any]) -> Command:
     if "documents" in values:
         values["documents"] = documents(values["documents"])
     if "items" in values:
-        values["items"] = tuple(str(i) for i in values["items"])
+        values["items"] = (
+            payment_items(values["items"])
+            if action is Action.REQUEST_PAYMENT
+            else tuple(str(i) for i in values["items"])
+        )
     for name in ("file_id", "result_file_id"):
         if values.get(name) is not None:
             values[name] = str(values[name])
     command: Command = kind(**values)
     return command
+
+
+PAYMENT_ITEM_KINDS = ("fee", "charge")
+
+
+def payment_items(raw: Sequence[Any]) -> tuple[PaymentItem, ...]:
+    """Payment lines from ``{"name", "amount_vnd", "kind"?}`` objects; ValueError names what is wrong."""
+    out = []
+    for entry in raw:
+        if isinstance(entry, PaymentItem):
+            out.append(entry)
+            continue
+        if not isinstance(entry, Mapping):
+            raise ValueError("each item is an object {name, amount_vnd, kind?}")
+        name, amount, kind = entry.get("name"), entry.get("amount_vnd"), entry.get("kind") or "fee"
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("each item needs a name")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise ValueError("each item needs a positive whole amount_vnd")
+        if kind not in PAYMENT_ITEM_KINDS:
+            raise ValueError("kind is fee or charge")
+        out.append(PaymentItem(name.strip(), amount, kind))
+    return tuple(out)

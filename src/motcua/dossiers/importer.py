@@ -313,7 +313,8 @@ PAYMENT_COLUMNS = (
     "paid_at",
     "paid_amount_vnd",
     "method",
-    "reference",
+    "status",
+    "channel",
 )
 RATING_COLUMNS = ("dossier_id", "satisfied", "comment", "created_at")
 EVENT_COLUMNS = ("dossier_id", "at", "action", "from_status", "to_status", "note", "data")
@@ -479,7 +480,10 @@ class _Writer:
             if r.fee_vnd > 0:
                 paid_at = dt(received or r.submitted_at)
                 method = "online" if r.payment_channel in ("national_portal", "local_gateway") else "counter"
-                payments.append((next(payment_ids), pk, r.fee_vnd, paid_at, paid_at, r.fee_vnd, method, ""))
+                channel = r.payment_channel or "counter"
+                payments.append(
+                    (next(payment_ids), pk, r.fee_vnd, paid_at, paid_at, r.fee_vnd, method, "paid", channel)
+                )
             if r.rating is not None:
                 satisfied, comment = r.rating
                 ratings.append((next(rating_ids), pk, satisfied, comment, dt(r.returned_at or r.resolved_at)))

@@ -181,25 +181,61 @@ class SupplementRequest(models.Model):
         return f"{self.dossier_id} @ {self.requested_at:%Y-%m-%d %H:%M}"
 
 
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Payment failed")
+
+
+class OrderChannel(models.TextChoices):
+    """How an order was paid (contract §8.3); ``vietqr`` is a bank transfer to the agency's account."""
+
+    NATIONAL_PORTAL = "national_portal", _("National payment platform")
+    VIETQR = "vietqr", _("Bank transfer (VietQR)")
+    COUNTER = "counter", _("At the counter")
+    LOCAL_GATEWAY = "local_gateway", _("Provincial payment gateway")
+
+
 class Payment(models.Model):
-    """Nghĩa vụ tài chính: asked for, then paid."""
+    """Nghĩa vụ tài chính: a payment order, asked for, then paid (or failed) through one channel.
+
+    ``reference`` is the order's MaThamChieu on the national payment platform and the text a bank
+    transfer must carry; ``transaction_id`` what the payer's side calls it (the platform's
+    MaGiaoDich, the bank's transaction, the cashier's receipt number).
+    """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="payments")
     amount_vnd = models.PositiveBigIntegerField()
+    items = models.JSONField(default=list, blank=True)  # [{"name", "amount_vnd", "kind": "fee"|"charge"}]
     requested_at = models.DateTimeField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
+    )
+    channel = models.CharField(max_length=20, choices=OrderChannel.choices, null=True, blank=True)  # noqa: DJ001 — null until chosen
+    reference = models.CharField(max_length=200, blank=True)
+    checkout_at = models.DateTimeField(null=True, blank=True)  # the last INIT sent to the platform
+    transaction_id = models.CharField(max_length=100, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_amount_vnd = models.PositiveBigIntegerField(null=True, blank=True)
     method = models.CharField(max_length=10, blank=True)
-    reference = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["dossier", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~models.Q(reference=""), name="payment_reference_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount_vnd} VND"
+
+    @property
+    def receipt_available(self) -> bool:
+        return self.status == PaymentStatus.PAID
 
 
 class DossierEvent(models.Model):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.dossiers import commands, labels, workflow
-from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.models import Channel, Dossier, Payment
 from motcua.dossiers.selectors import LookupResult
 
 
@@ -106,7 +106,10 @@ class DossierCreateSerializer(serializers.Serializer[None]):
 
 
 class ItemsField(serializers.ListField):
-    child = serializers.CharField(max_length=2000)
+    """``request_supplement``: the documents asked for (strings); ``request_payment``: the order's lines,
+    ``{"name", "amount_vnd", "kind": "fee"|"charge"}``."""
+
+    child = serializers.JSONField()
 
 
 class ActionSerializer(serializers.Serializer[None]):
@@ -128,12 +131,34 @@ class ActionSerializer(serializers.Serializer[None]):
     result_file_id = serializers.UUIDField(required=False, allow_null=True, format="hex_verbose")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        missing = [f for f in commands.required(workflow.Action(attrs["action"])) if f not in attrs]
+        action = workflow.Action(attrs["action"])
+        missing = [f for f in commands.required(action) if f not in attrs]
         if missing:
             raise serializers.ValidationError(
                 {f: [serializers.Field.default_error_messages["required"]] for f in missing}
             )
+        if "items" in attrs:
+            attrs["items"] = self._items(action, attrs)
         return attrs
+
+    @staticmethod
+    def _items(action: workflow.Action, attrs: dict[str, Any]) -> list[Any]:
+        items = attrs["items"]
+        if action is not workflow.Action.REQUEST_PAYMENT:
+            if not all(isinstance(i, str) and len(i) <= 2000 for i in items):
+                raise serializers.ValidationError(
+                    {"items": [_("Each item is a text of at most 2000 characters.")]}
+                )
+            return list(items)
+        try:
+            lines = commands.payment_items(items)
+        except ValueError:
+            raise serializers.ValidationError(
+                {"items": [_("Each item is {name, amount_vnd, kind: fee or charge} with a positive amount.")]}
+            ) from None
+        if lines and "amount_vnd" in attrs and sum(i.amount_vnd for i in lines) != attrs["amount_vnd"]:
+            raise serializers.ValidationError({"items": [_("The items must add up to amount_vnd.")]})
+        return [vars(i) for i in lines]
 
 
 class DossierDocumentSerializer(serializers.Serializer[None]):
@@ -157,11 +182,24 @@ class SupplementRequestSerializer(serializers.Serializer[None]):
 
 
 class PaymentSerializer(serializers.Serializer[None]):
+    """A payment order (contract §8.3)."""
+
+    id = serializers.IntegerField()
     amount_vnd = serializers.IntegerField()
-    requested_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=["pending", "paid", "failed"])
+    channel = serializers.ChoiceField(
+        choices=["national_portal", "vietqr", "counter", "local_gateway"],
+        allow_null=True,
+        help_text="Null until the applicant chooses how to pay.",
+    )
+    reference = serializers.CharField(
+        allow_null=True, help_text="MaThamChieu: the order's reference on the platform and in a transfer."
+    )
     paid_at = serializers.DateTimeField(allow_null=True, help_text="Null until paid.")
+    receipt_available = serializers.BooleanField(help_text="GET …/payments/{id}/receipt gives the e-receipt.")
+    requested_at = serializers.DateTimeField()
     method = serializers.CharField(allow_null=True, help_text="online or counter; null until paid.")
-    reference = serializers.CharField()
+    items = serializers.ListField(child=serializers.DictField(), help_text="{name, amount_vnd, kind}")
 
 
 def local(value: Any) -> str | None:
@@ -297,16 +335,22 @@ class DossierSerializer(serializers.Serializer[Dossier]):
 
     @extend_schema_field(PaymentSerializer(many=True))
     def get_payments(self, obj: Dossier) -> list[dict[str, Any]]:
-        return [
-            {
-                "amount_vnd": p.amount_vnd,
-                "requested_at": local(p.requested_at),
-                "paid_at": local(p.paid_at),
-                "method": p.method or None,
-                "reference": p.reference,
-            }
-            for p in obj.payments.all()
-        ]
+        return [payment_json(p) for p in obj.payments.all()]
+
+
+def payment_json(p: Payment) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "amount_vnd": p.amount_vnd,
+        "status": p.status,
+        "channel": p.channel,
+        "reference": p.reference or None,
+        "paid_at": local(p.paid_at),
+        "receipt_available": p.receipt_available,
+        "requested_at": local(p.requested_at),
+        "method": p.method or None,
+        "items": p.items,
+    }
 
 
 def timeliness_of(obj: Dossier | LookupResult) -> str | None:

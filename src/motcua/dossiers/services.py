@@ -36,8 +36,10 @@ from motcua.dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    OrderChannel,
     Payment,
     PaymentChannel,
+    PaymentStatus,
     Rating,
     SupplementRequest,
 )
@@ -427,15 +429,16 @@ def actor_of(user: User) -> workflow.Actor:
     return workflow.Actor(user_id=user.pk, role=user.role, agency_id=user.agency_id)
 
 
-def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, workflow.Move]:
+def _begin(actor: User | None, dossier_id: int, action: Action) -> tuple[Dossier, workflow.Move]:
     """Lock the dossier, then check in the order a user can understand: exists for you (404), you may
-    act on it (403), the action is allowed now (409)."""
+    act on it (403), the action is allowed now (409). With no actor (MotCua itself, on a national
+    system's word) only the last applies."""
     # Lock the bare row first, then read it with its relations: one FOR UPDATE query with joins would,
     # on PostgreSQL, re-check the joins against the agency rows read before the wait, and a dossier a
     # concurrent forward moved to another agency would vanish (404 instead of 409).
     Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk", flat=True).first()
     dossier = (
-        visible_dossiers(actor)
+        (Dossier.objects.all() if actor is None else visible_dossiers(actor))
         .select_related("procedure_version", "receiving_agency", "resolving_agency", "current_agency")
         .filter(pk=dossier_id)
         .first()
@@ -445,7 +448,7 @@ def _begin(actor: User, dossier_id: int, action: Action) -> tuple[Dossier, workf
     holding = workflow.Holding(
         dossier.current_agency_id, dossier.receiving_agency_id, dossier.applicant_user_id
     )
-    if not workflow.may_act(actor_of(actor), action, holding):
+    if actor is not None and not workflow.may_act(actor_of(actor), action, holding):
         raise Forbidden(_("You may not %(action)s this dossier.") % {"action": action.value})
     status = Status(dossier.status)
     try:
@@ -471,7 +474,7 @@ class _Step:
     """One action in hand: the locked dossier, who acts, what they asked, and the move it makes."""
 
     dossier: Dossier
-    actor: User
+    actor: User  # MotCua itself (None) only for the system's actions, which do not read it
     move: workflow.Move
     now: datetime
     note: str = ""
@@ -612,15 +615,25 @@ def _forward(step: _Step, command: commands.Forward) -> None:
 def _request_payment(step: _Step, command: commands.RequestPayment) -> None:
     if command.amount_vnd <= 0:
         raise InvalidInput(fields={"amount_vnd": [_("The amount must be positive.")]})
-    Payment.objects.create(
-        dossier=step.dossier, amount_vnd=command.amount_vnd, requested_at=step.now, requested_by=step.actor
+    if command.items and sum(i.amount_vnd for i in command.items) != command.amount_vnd:
+        raise InvalidInput(fields={"items": [_("The items must add up to amount_vnd.")]})
+    order = Payment.objects.create(
+        dossier=step.dossier,
+        amount_vnd=command.amount_vnd,
+        items=[vars(i) for i in command.items],
+        requested_at=step.now,
+        requested_by=step.actor,
     )
-    step.data = {"amount_vnd": command.amount_vnd}
+    step.data = {"amount_vnd": command.amount_vnd, "payment_id": order.pk}
 
 
 def _pay(step: _Step, command: commands.Pay) -> None:
+    """Đã thực hiện nghĩa vụ tài chính: the order is paid, through the channel that took the money."""
     dossier = step.dossier
-    payment = dossier.payments.filter(paid_at__isnull=True).order_by("-requested_at").first()
+    awaited = dossier.payments.select_for_update().filter(status=PaymentStatus.PENDING)
+    if command.payment_id is not None:
+        awaited = awaited.filter(pk=command.payment_id)
+    payment = awaited.order_by("-requested_at", "-id").first()
     if payment is None:
         raise Conflict(_("No payment is awaited."), code="no_payment_due")
     if command.amount_vnd != payment.amount_vnd:
@@ -629,16 +642,29 @@ def _pay(step: _Step, command: commands.Pay) -> None:
         )
     if command.method not in ("online", "counter"):
         raise InvalidInput(fields={"method": [_("Use online or counter.")]})
+    channel = (
+        OrderChannel.COUNTER
+        if command.method == "counter"
+        else (command.gateway or OrderChannel.NATIONAL_PORTAL)
+    )
+    payment.status, payment.channel = PaymentStatus.PAID, channel
     payment.paid_at, payment.paid_amount_vnd = step.now, command.amount_vnd
-    payment.method, payment.reference = command.method, command.reference
+    payment.method, payment.transaction_id = command.method, command.reference
     payment.save()
     dossier.fee_vnd += command.amount_vnd
+    # The dossier's flag (the sync's DuocThanhToanTrucTuyen) knows only the two online platforms and the
+    # counter; a VietQR transfer reaches the agency's account outside both (docs/decisions.md).
     dossier.payment_channel = (
-        PaymentChannel.COUNTER
-        if command.method == "counter"
-        else (command.gateway or PaymentChannel.NATIONAL_PORTAL)
+        channel
+        if channel in (PaymentChannel.NATIONAL_PORTAL, PaymentChannel.LOCAL_GATEWAY)
+        else PaymentChannel.COUNTER
     )
-    step.data = {"amount_vnd": command.amount_vnd, "method": command.method}
+    step.data = {
+        "amount_vnd": command.amount_vnd,
+        "method": command.method,
+        "payment_id": payment.pk,
+        "channel": channel,
+    }
 
 
 def _extend(step: _Step, command: commands.Extend) -> None:
@@ -724,12 +750,28 @@ _HANDLERS: dict[Action, Callable[[_Step, Any], None]] = {
 }
 
 
+SYSTEM_ACTIONS = frozenset({Action.PAY})
+
+
 @transaction.atomic
 def act(*, actor: User, dossier_id: int, command: commands.Command) -> Dossier:
     """Take one action of contract §5 on a dossier; the dossier as it is afterwards."""
+    return _act(actor, dossier_id, command)
+
+
+@transaction.atomic
+def act_as_system(*, dossier_id: int, command: commands.Pay) -> Dossier:
+    """The same action taken by MotCua itself on a national system's word (a payment platform's
+    confirmation): no one to check rights for, and an event without an actor."""
+    if command.action not in SYSTEM_ACTIONS:  # pragma: no cover — a programming error
+        raise ValueError(command.action)
+    return _act(None, dossier_id, command)
+
+
+def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Dossier:
     action = command.action
     dossier, move = _begin(actor, dossier_id, action)
-    step = _Step(dossier, actor, move, timezone.now())
+    step = _Step(dossier, actor, move, timezone.now())  # type: ignore[arg-type]  # None only for SYSTEM_ACTIONS
     _HANDLERS[action](step, command)
     _CLOCK[move.clock](dossier, move, step.now)
     dossier.status = move.to

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from motcua.integrations import config
 from motcua.integrations.dvcqg.ports import NationalPortalSync
+from motcua.integrations.payment.ports import PaymentGateway
 from motcua.integrations.population.ports import PopulationRegistry
 from motcua.integrations.sms.ports import SmsGateway
 from motcua.integrations.vneid.ports import CitizenIdP
@@ -103,3 +104,18 @@ def _zalo(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout
     from motcua.integrations.zalo.client import ZnsClient
 
     return ZnsClient(config.SystemConfig("zalo", url, standin, dict(options)))
+
+
+def payment_gateway() -> PaymentGateway | None:
+    """The national payment platform, or None when it is not configured."""
+    found = config.system("payment")
+    if found is None:
+        return None
+    return _payment(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _payment(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> PaymentGateway:
+    from motcua.integrations.payment.client import PaymentPlatform
+
+    return PaymentPlatform(config.SystemConfig("payment", url, standin, dict(options)))

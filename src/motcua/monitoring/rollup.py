@@ -38,9 +38,11 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
-from motcua.dossiers.models import Dossier, DossierDocument, Rating
+from motcua.dossiers.models import Dossier, DossierDocument, OrderChannel, Payment, PaymentStatus, Rating
 from motcua.dossiers.selectors import OPEN_STATUSES
 from motcua.monitoring.models import DossierCount, DossierFact, FactStage, FillState
+
+ONLINE_PAYMENT_CHANNELS = (OrderChannel.NATIONAL_PORTAL, OrderChannel.LOCAL_GATEWAY)
 
 FILL_STATE = "dossier_counts"
 # Transactions that commit after a run began may carry an ``updated_at`` just below the watermark
@@ -160,7 +162,12 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
         "f_population": F("population_data_used"),
         "f_synced": F("synced_to_national_portal"),
         "f_fee": flag(Q(fee_vnd__gt=0)),
-        "f_paid_online": flag(Q(payment_channel__in=["national_portal", "local_gateway"])),
+        # An order paid on one of the two online platforms (contract §8.3); a VietQR transfer is not one.
+        "f_paid_online": Exists(
+            Payment.objects.filter(
+                dossier=OuterRef("pk"), status=PaymentStatus.PAID, channel__in=ONLINE_PAYMENT_CHANNELS
+            )
+        ),
         "f_unsatisfied": Exists(Rating.objects.filter(dossier=OuterRef("pk"), satisfied=False)),
     }
     if [k[2:] for k in annotations] != FACT_FIELDS:  # pragma: no cover

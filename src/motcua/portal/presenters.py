@@ -44,7 +44,7 @@ def next_step(dossier: Dossier, *, rated: bool) -> NextStep:
         return NextStep(
             "warning",
             _("Action needed: pay the fees"),
-            _("Pay %(amount)s at the one-stop desk of %(agency)s or on the national public service portal.")
+            _("Pay %(amount)s below, online or by bank transfer, or at the one-stop desk of %(agency)s.")
             % {"amount": vnd(open_payment_amount(dossier)), "agency": dossier.receiving_agency.name},
         )
     if status in (Status.RECEIVED, Status.PROCESSING):

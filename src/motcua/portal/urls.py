@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.portal import citizen, petitions, survey, views, vneid
+from motcua.portal import citizen, payments, petitions, survey, views, vneid
 from motcua.web.login import Login
 
 app_name = "portal"
@@ -18,8 +18,11 @@ urlpatterns = [
     path("ho-so/<int:pk>/bo-sung/", citizen.supplement, name="supplement"),
     path("ho-so/<int:pk>/ket-qua/", citizen.result, name="result"),
     path("ho-so/<int:pk>/rut/", citizen.withdraw, name="withdraw"),
+    path("ho-so/<int:pk>/thanh-toan/<int:payment_id>/", payments.pay, name="pay"),
+    path("thanh-toan/ket-qua", payments.returned, name="payment_returned"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/ket-qua/", views.lookup_result, name="lookup_result"),
+    path("tra-cuu/bien-lai/", payments.lookup_receipt, name="lookup_receipt"),
     path("danh-gia/", views.rate, name="rate"),
     path("phan-anh/", petitions.published, name="petitions"),
     path("phan-anh/gui/", petitions.send, name="petition_send"),

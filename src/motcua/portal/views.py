@@ -21,6 +21,7 @@ from motcua.core.errors import Conflict, NotFound
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers import services
 from motcua.dossiers.labels import where_label
+from motcua.dossiers.models import Payment, PaymentStatus
 from motcua.dossiers.workflow import FINISHED, Status
 from motcua.files.downloads import download
 from motcua.portal import selectors as portal
@@ -99,6 +100,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 "found": found,
                 "where": where_label(found.status, found.step),
                 "id_number": form.cleaned_data["id_number"],  # for the download form, in the body again
+                "receipts": list(Payment.objects.filter(dossier_id=found.pk, status=PaymentStatus.PAID)),
             }
             if Status(found.status) in FINISHED and not portal.is_rated(found.pk):
                 context["rating_form"] = RatingForm(

@@ -12,6 +12,7 @@ PREFIXES = {
     "dvcqg": "/dvcqg",
     "sms": "/sms",
     "zalo": "/zalo",
+    "payment": "/payment",
 }
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -34,4 +35,5 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "label_id": "HANHCHINHCONG",
     },
     "zalo": {"access_token": "standin-zalo-oa-token"},  # noqa: S105 — stand-in only
+    "payment": {"merchant": "MOTCUA", "secret": "standin-payment-secret"},  # noqa: S105 — stand-in only
 }

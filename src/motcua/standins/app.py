@@ -60,6 +60,9 @@ class StandIn:
     def rules(self) -> list[Rule]:
         raise NotImplementedError
 
+    def reset(self) -> None:
+        """Clear the stand-in's own fault knobs (``POST /_faults {"reset": true}`` clears them all)."""
+
     def endpoints(self) -> dict[str, Handler]:
         """Endpoint name → handler, for the rules above (bound methods named ``on_<endpoint>``)."""
         return {rule.endpoint: getattr(self, f"on_{rule.endpoint}") for rule in self.rules()}
@@ -179,6 +182,8 @@ class StandIns:
             body = request.get_json(silent=True) or {}
             if body.get("reset"):
                 self.faults.reset()
+                for system in self.systems.values():
+                    system.reset()
             else:
                 if body.get("system") not in self.systems:
                     return json_response({"error": f"unknown system {body.get('system')!r}"}, 400)
@@ -198,13 +203,14 @@ class StandIns:
 def build() -> StandIns:
     """Every stand-in, seeded."""
     from motcua.standins.dvcqg import NationalPortal
+    from motcua.standins.payment import Payment
     from motcua.standins.population import Population
     from motcua.standins.sms import Sms
     from motcua.standins.vneid import VNeID
     from motcua.standins.zalo import Zalo
 
     inbox = Inbox()
-    systems: list[StandIn] = [VNeID(), Population(), NationalPortal(), Sms(inbox), Zalo(inbox)]
+    systems: list[StandIn] = [VNeID(), Population(), NationalPortal(), Sms(inbox), Zalo(inbox), Payment()]
     return StandIns(systems, inbox)
 
 

@@ -74,3 +74,16 @@ def test_transparency_indicators_of_the_demo_province(settings: Any, tmp_path: P
     assert found["publish_on_time"] == (21, 25)  # certification (3) and construction (1) decided late
     assert found["public_update_on_time"] == (19, 25)  # residence and land made public late
     assert found["public_content_full"] == (25, 25)
+
+
+@pytest.mark.django_db
+def test_the_demo_agencies_have_a_collecting_account(settings: Any, tmp_path: Path) -> None:
+    from motcua.agencies.models import Agency
+    from motcua.integrations.payment.services import collecting_account
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo-data", dossiers=0, petitions=0, stdout=None)
+    commune = Agency.objects.filter(kind="commune").first()
+    assert commune is not None
+    account = collecting_account(commune)  # the province's serves every agency under it
+    assert account is not None and account.agency.code == "H15" and account.bank_bin == "970415"

@@ -206,11 +206,16 @@ def test_valid_file_imports_every_line_with_times_statuses_and_details(world: Wo
     ]
     assert returned["payments"] == [
         {
+            "id": returned["payments"][0]["id"],
             "amount_vnd": 50000,
-            "requested_at": "2025-03-10T08:30:00+07:00",
+            "status": "paid",
+            "channel": "national_portal",
+            "reference": None,
             "paid_at": "2025-03-10T08:30:00+07:00",
+            "receipt_available": True,
+            "requested_at": "2025-03-10T08:30:00+07:00",
             "method": "online",
-            "reference": "",
+            "items": [],
         }
     ]
     first = Dossier.objects.get(code="H15.TTPV-250310-0001")

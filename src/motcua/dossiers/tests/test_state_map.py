@@ -165,7 +165,11 @@ def _command(action: Action, dossier: Dossier) -> commands.Command:
         else dossier.submitted_at + timedelta(days=30)
     )
     data = {
-        "items": ["Điều lệ công ty"],
+        "items": (
+            [{"name": "Lệ phí", "amount_vnd": 50000, "kind": "charge"}]
+            if action is A.REQUEST_PAYMENT
+            else ["Điều lệ công ty"]
+        ),
         "reason": "Lý do",
         "documents": [{"code": "DL", "name": "Điều lệ công ty"}],
         "amount_vnd": 50000,

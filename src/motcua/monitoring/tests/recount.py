@@ -23,7 +23,7 @@ def dossiers_of(agency: Agency) -> list[Dossier]:
     return list(
         Dossier.objects.filter(resolving_agency__path__startswith=agency.path)
         .select_related("procedure_version", "resolving_agency")
-        .prefetch_related("documents")
+        .prefetch_related("documents", "payments")
     )
 
 
@@ -81,7 +81,13 @@ def index_counts(agency: Agency, start: date, end: date, now: datetime) -> dict[
         "population_data_dossiers": (sum(d.vneid_verified or d.population_data_used for d in rows), n),
         "dossier_sync": (sum(d.synced_to_national_portal for d in rows), n or _last_year(agency, start, end)),
         "online_paid": (
-            sum(d.payment_channel in ("national_portal", "local_gateway") for d in fee),
+            sum(
+                any(
+                    p.status == "paid" and p.channel in ("national_portal", "local_gateway")
+                    for p in d.payments.all()
+                )
+                for d in fee
+            ),
             len(fee),
         ),
         "dossier_satisfaction": (n - len(late | unsat), n),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.accounts.services import create_user
-from motcua.agencies.models import Agency, AgencyKind
+from motcua.agencies.models import Agency, AgencyKind, CollectingAccount
 from motcua.agencies.services import create_agency, load_administrative_units
 from motcua.catalog import exchange, services
 from motcua.demo import generator, petitions, sipas
@@ -62,6 +62,7 @@ class Command(BaseCommand):
             created = self.load_agencies()
             if created:
                 self.flag_certified_copies()
+            self.collecting_account()
             self.stdout.write(f"Agencies: {created} created, {Agency.objects.count()} in all")
             report = self.load_procedures()
             self.stdout.write(
@@ -117,6 +118,20 @@ class Command(BaseCommand):
         )
         Agency.objects.filter(pk__in=[pk for i, pk in enumerate(communes) if i % 3]).update(
             offers_e_certified_copy=True
+        )
+
+    def collecting_account(self) -> None:
+        """The province's treasury account collects the fees of every agency under it (fictitious)."""
+        province = Agency.objects.filter(kind=AgencyKind.PROVINCE).order_by("path").first()
+        if province is None or CollectingAccount.objects.filter(agency=province).exists():
+            return
+        CollectingAccount.objects.create(
+            agency=province,
+            bank_bin="970415",  # VietinBank
+            bank_name="VietinBank",
+            account_number="113000006100",
+            account_name=province.name,
+            tax_code="6000000000",
         )
 
     def load_procedures(self) -> services.ImportReport:
