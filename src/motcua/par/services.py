@@ -3,6 +3,7 @@ submission, and the appraisal council's scores, comments and returns."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -215,11 +216,15 @@ def set_self_score(
 
 
 def _evidence(ids: Sequence[str]) -> list[StoredFile]:
-    wanted = [str(i) for i in ids]
-    try:
-        files = {str(f.pk): f for f in StoredFile.objects.filter(pk__in=wanted)}
-    except (ValueError, TypeError):
-        files = {}
+    wanted: list[str] = []
+    parsed: list[uuid.UUID] = []
+    for raw in ids:
+        try:
+            parsed.append(uuid.UUID(str(raw)))
+            wanted.append(str(parsed[-1]))
+        except ValueError:
+            wanted.append(str(raw))
+    files = {str(f.pk): f for f in StoredFile.objects.filter(pk__in=parsed)}
     for position, file_id in enumerate(wanted):
         found = files.get(file_id)
         if found is None:
