@@ -11,12 +11,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from motcua.accounts.services import create_user
 from motcua.agencies.models import Agency
 from motcua.conftest import error_of
 from motcua.dossiers.tests.conftest import World, counter_dossier
 from motcua.monitoring import rollup
 from motcua.monitoring import selectors as monitoring
-from motcua.accounts.services import create_user
 from motcua.par import engine, selectors, services
 from motcua.par.models import Assessment, Score
 from motcua.par.tests.conftest import YEAR, example
