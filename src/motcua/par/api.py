@@ -103,7 +103,7 @@ SCORE = inline_serializer(
         "evidence_file_ids": serializers.ListField(child=serializers.CharField()),
         "appraised_score": serializers.FloatField(allow_null=True),
         "comment": serializers.CharField(),
-        "state": serializers.ChoiceField(choices=["draft", "returned", "explained", "appraised"]),
+        "state": serializers.CharField(help_text="draft, returned, explained or appraised"),
     },
 )
 UNIT = inline_serializer(
