@@ -21,7 +21,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.demo.users import DEMO_PASSWORD
 from motcua.par import engine, services
-from motcua.par.models import Assessment
+from motcua.par.models import Assessment, Score, ScoreState
 
 APPRAISER = ("thamdinh.snv", "supervisor", "H15.SNV", "Hoàng Văn Nam")  # Sở Nội vụ, the council's secretariat
 RETURNED = ("H15.STC", "1.2")  # lanhdao.stc / chuyenvien.stc can answer it in the workspace
@@ -77,43 +77,42 @@ def generate(*, year: int, seed: int = 1) -> Report:
     )
     leaves = [leaf for _f, leaf in engine.parse(framework.tree).leaves() if leaf.method == "self"]
     rng = random.Random(seed)  # noqa: S311 — synthetic data, reproducible by seed
-    for code in units:
+    # The scores go in by bulk_create (a thousand service calls would take seconds); the submission
+    # and the return for explanation go through the services, which check them.
+    for unit in assessment.units.select_related("agency").order_by("agency__path"):
         quality = rng.uniform(0.72, 0.97)  # each department's own standard of work
-        appraised: dict[str, Decimal] = {}
+        scores = []
         for leaf in leaves:
             bonus_or_penalty = leaf.code.startswith("9")
             share = rng.choice([0, 0, 0, 0.5, 1]) if bonus_or_penalty else min(1.0, rng.gauss(quality, 0.1))
             claimed = engine.round2(leaf.max_points * Decimal(str(max(0.0, share))))
-            services.set_self_score(
-                actor=None,
-                assessment_id=assessment.pk,
-                unit_code=code,
-                criterion=leaf.code,
-                self_score=claimed,
-                note="Tài liệu kiểm chứng: báo cáo CCHC năm" if claimed else "",
-            )
             cut = Decimal(str(rng.choice([0, 0, 0, 0.1, 0.25])))
-            appraised[leaf.code] = engine.round2(claimed * (1 - cut))
-        if code == NOT_SUBMITTED:
-            continue
-        services.submit(actor=None, assessment_id=assessment.pk, unit_code=code)
-        for criterion, points in appraised.items():
-            if (code, criterion) == RETURNED:
-                services.appraise(
-                    actor=None,
-                    assessment_id=assessment.pk,
-                    unit_code=code,
-                    criterion=criterion,
-                    returned=True,
-                    comment="Đề nghị giải trình: báo cáo quý III gửi chậm so với quy định.",
+            scores.append(
+                Score(
+                    unit=unit,
+                    criterion=leaf.code,
+                    self_score=claimed,
+                    note="Tài liệu kiểm chứng: báo cáo CCHC năm" if claimed else "",
+                    appraised_score=engine.round2(claimed * (1 - cut)),
+                    comment="Điều chỉnh theo tài liệu kiểm chứng" if cut else "",
+                    state=ScoreState.APPRAISED,
                 )
-                continue
+            )
+        code = unit.agency.code
+        if code == NOT_SUBMITTED:
+            for score in scores:
+                score.appraised_score, score.comment, score.state = None, "", ScoreState.DRAFT
+            Score.objects.bulk_create(scores)
+            continue
+        Score.objects.bulk_create(scores)
+        services.submit(actor=None, assessment_id=assessment.pk, unit_code=code)
+        if code == RETURNED[0]:
             services.appraise(
                 actor=None,
                 assessment_id=assessment.pk,
                 unit_code=code,
-                criterion=criterion,
-                appraised_score=points,
-                comment="" if points == appraised.get(criterion) else "Điều chỉnh theo tài liệu kiểm chứng",
+                criterion=RETURNED[1],
+                returned=True,
+                comment="Đề nghị giải trình: báo cáo quý III gửi chậm so với quy định.",
             )
     return Report(assessment.pk, len(units), time.monotonic() - started)
