@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from schemathesis import checks
 
 from motcua.accounts.models import ApiToken
+from motcua.accounts.services import create_user
 from motcua.agencies.models import Agency, CollectingAccount
 from motcua.calendar.services import set_override
 from motcua.catalog import exchange
@@ -57,6 +58,8 @@ from motcua.integrations.payment import services as payment_services
 from motcua.outbox import services as outbox_services
 from motcua.outbox.models import OutboxMessage
 from motcua.outbox.models import State as OutboxState
+from motcua.par import engine as par_engine
+from motcua.par import services as par_services
 from motcua.petitions import services as petition_services
 from motcua.petitions.commands import Command as PetitionCommand
 from motcua.petitions.commands import SubmitterIn
@@ -105,6 +108,7 @@ DESK_OPERATIONS = {
 }
 # Only a citizen has a document warehouse (the returned dossier's e-result is in it).
 CITIZEN_OPERATIONS = {"GET /api/v1/me/documents"}
+LEADER_OPERATIONS = {"POST /api/v1/par/assessments/{assessment_id}/units/{unit_code}/submit"}
 
 
 @dataclass
@@ -262,6 +266,31 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
         actor=world.admin, survey_id=survey.pk, unit_code="H15.STC", answers={"Q9.1": 5}, form_number="P-0"
     )
     surveys = [{"survey_id": survey.pk}]
+    framework = json.loads(par_services.EXAMPLE.read_text(encoding="utf-8")) | {"year": 2026}
+    par_services.load_framework(data=framework)
+    assessment = par_services.create_assessment(
+        actor=world.admin,
+        year=2026,
+        framework_code="SO-NGANH",
+        unit_codes=["H15.STC", "H15.16", "H15.105"],
+    )
+    # H15.STC submitted, to be appraised; H15.105 scored, for its leader to submit; H15.16 to score.
+    for unit in ("H15.STC", "H15.105"):
+        for _field, leaf in par_engine.parse(framework).leaves():
+            if leaf.method == "self":
+                par_services.set_self_score(
+                    actor=world.admin,
+                    assessment_id=assessment.pk,
+                    unit_code=unit,
+                    criterion=leaf.code,
+                    self_score=leaf.max_points,
+                )
+    par_services.submit(actor=world.leader, assessment_id=assessment.pk, unit_code="H15.STC")
+    commune_leader = create_user(
+        username="ld.hoaphu", password=PASSWORD, role="leader", agency_code="H15.105"
+    )
+    assessments = [{"assessment_id": assessment.pk}]
+    par_unit = {"assessment_id": assessment.pk, "unit_code": "H15.16"}
     with transaction.atomic():
         dead = outbox_services.enqueue("sms", "conformance-dead-letter", {"text": "x"})
     assert dead is not None
@@ -277,7 +306,12 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
         "birth_date": seeded.birth_date.isoformat(),
     }
     _known = Known(
-        tokens={"admin": _token(world.admin), "desk": _token(desk), "citizen": _token(world.citizen)},
+        tokens={
+            "admin": _token(world.admin),
+            "desk": _token(desk),
+            "citizen": _token(world.citizen),
+            "leader": _token(commune_leader),
+        },
         path={
             "/api/v1/agencies/{code}": [{"code": "H15"}, {"code": "H15.TTPV"}],
             "/api/v1/procedures/{code}": [{"code": "1.000956"}, {"code": DRAFT}],
@@ -307,6 +341,16 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/sipas/surveys/{survey_id}/progress": surveys,
             "/api/v1/sipas/surveys/{survey_id}/responses": surveys,
             "/api/v1/sipas/questionnaires/{year}": [{"year": 2026}],
+            "/api/v1/par/assessments/{assessment_id}": assessments,
+            "/api/v1/par/assessments/{assessment_id}/units/{unit_code}/scores/{criterion}": [
+                par_unit | {"criterion": "1.1.1"}
+            ],
+            "/api/v1/par/assessments/{assessment_id}/units/{unit_code}/submit": [
+                {"assessment_id": assessment.pk, "unit_code": "H15.105"}
+            ],
+            "/api/v1/par/assessments/{assessment_id}/units/{unit_code}/appraisals/{criterion}": [
+                {"assessment_id": assessment.pk, "unit_code": "H15.STC", "criterion": "1.1.2"}
+            ],
         },
         query={
             "/api/v1/metrics/service-index": [{}, period],
@@ -326,6 +370,10 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
                 {"survey": survey.pk},
                 {"survey": survey.pk, "by": "unit", "agency": "H15"},
                 {"survey": survey.pk, "format": "xlsx"},
+            ],
+            "/api/v1/par/index": [
+                {"assessment": assessment.pk},
+                {"assessment": assessment.pk, "format": "xlsx"},
             ],
         },
         body={
@@ -363,6 +411,15 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
                 }
             ],
             "POST /api/v1/sipas/surveys/{survey_id}/responses": [paper_form],
+            "POST /api/v1/par/assessments": [
+                {"year": 2026, "framework": "SO-NGANH", "unit_codes": ["H15.STC"]}
+            ],
+            "PUT /api/v1/par/assessments/{assessment_id}/units/{unit_code}/scores/{criterion}": [
+                {"self_score": 0.5, "note": "Kế hoạch số 12/KH"}
+            ],
+            "PUT /api/v1/par/assessments/{assessment_id}/units/{unit_code}/appraisals/{criterion}": [
+                {"appraised_score": 1.5, "comment": "Đạt"}
+            ],
         },
     )
     yield _known
@@ -390,6 +447,8 @@ def _headers(operation: Any, known: Known) -> dict[str, str]:
         if operation.label in DESK_OPERATIONS
         else "citizen"
         if operation.label in CITIZEN_OPERATIONS
+        else "leader"
+        if operation.label in LEADER_OPERATIONS
         else "admin"
     )
     return {"Authorization": f"Bearer {known.tokens[role]}"}

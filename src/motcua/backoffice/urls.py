@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from motcua.backoffice import outbox, payments, petitions, surveys, views
+from motcua.backoffice import outbox, par, payments, petitions, surveys, views
 from motcua.web.login import Login
 
 app_name = "backoffice"
@@ -30,4 +30,7 @@ urlpatterns = [
     path("ket-noi/<int:pk>/gui-lai/", outbox.retry, name="outbox_retry"),
     path("khao-sat/", surveys.surveys, name="surveys"),
     path("khao-sat/<int:pk>/", surveys.survey, name="survey"),
+    path("cchc/", par.assessments, name="par-assessments"),
+    path("cchc/<int:pk>/", par.assessment, name="par-assessment"),
+    path("cchc/<int:pk>/<str:code>/", par.unit, name="par-unit"),
 ]

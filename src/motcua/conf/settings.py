@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.petitions",
     "motcua.sipas",
+    "motcua.par",
     "motcua.integrations",
     "motcua.outbox",
     "motcua.notifications",

@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.dossiers.forms.api")),
     path("", include("motcua.petitions.api")),
     path("", include("motcua.sipas.api")),
+    path("", include("motcua.par.api")),
     path("", include("motcua.files.api")),
     path("", include("motcua.monitoring.api")),
     path("", include("motcua.warehouse.api")),

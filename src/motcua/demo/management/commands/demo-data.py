@@ -20,7 +20,7 @@ from motcua.accounts.services import create_user
 from motcua.agencies.models import Agency, AgencyKind, CollectingAccount
 from motcua.agencies.services import create_agency, load_administrative_units
 from motcua.catalog import exchange, services
-from motcua.demo import generator, petitions, sipas
+from motcua.demo import generator, par, petitions, sipas
 from motcua.demo.users import DEMO_PASSWORD, DEMO_USERS
 from motcua.dossiers.models import Dossier
 from motcua.monitoring import rollup
@@ -52,6 +52,12 @@ class Command(BaseCommand):
             type=int,
             default=2000,
             help="the sample size of this year's SIPAS survey of the departments and communes (0: none)",
+        )
+        parser.add_argument(
+            "--no-par",
+            dest="par",
+            action="store_false",
+            help="no PAR INDEX assessment of the departments for this year",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -92,6 +98,12 @@ class Command(BaseCommand):
                     f"SIPAS: survey {survey.survey} with {survey.responses} forms in {survey.seconds:.1f} s"
                 )
         rollup.update()
+        if options["par"] and not par.exists(timezone.localdate().year):
+            made_par = par.generate(year=timezone.localdate().year, seed=1)
+            self.stdout.write(
+                f"PAR INDEX: assessment {made_par.assessment} of {made_par.units} departments"
+                f" in {made_par.seconds:.1f} s (appraiser: {par.APPRAISER[0]})"
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo province ready in {time.monotonic() - started:.1f} s"))
 
     def load_agencies(self) -> int:
