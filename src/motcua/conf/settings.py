@@ -256,7 +256,19 @@ MOTCUA_INTEGRATIONS = {
         "password": os.environ.get("MOTCUA_DVCQG_PASSWORD", ""),
         "dstcode": os.environ.get("MOTCUA_DVCQG_DSTCODE", ""),
     },
+    # The agency's remote-signing service (SmartCA-shaped hash signing) for results.
+    "signing": {
+        "url": os.environ.get("MOTCUA_SIGNING_URL", "").strip().rstrip("/"),
+        "sp_id": os.environ.get("MOTCUA_SIGNING_SP_ID", ""),
+        "sp_password": os.environ.get("MOTCUA_SIGNING_SP_PASSWORD", ""),
+        # PEM file of the CA roots a signed result may chain to (not used with the stand-in, whose
+        # own test root is the only one trusted then).
+        "trust_bundle": os.environ.get("MOTCUA_SIGNING_TRUST_BUNDLE", ""),
+    },
 }
+# How long a leader's resolve waits for the signature before answering 202 (signing pending); the
+# leader's next resolve (or the page's refresh) picks it up.
+MOTCUA_SIGNING_WAIT_SECONDS = float(os.environ.get("MOTCUA_SIGNING_WAIT_SECONDS", "3"))
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))
 MOTCUA_INTEGRATION_ATTEMPTS = int(os.environ.get("MOTCUA_INTEGRATION_ATTEMPTS", "3"))

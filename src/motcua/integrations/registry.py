@@ -13,6 +13,7 @@ from django.conf import settings
 from motcua.integrations import config
 from motcua.integrations.dvcqg.ports import NationalPortalSync
 from motcua.integrations.population.ports import PopulationRegistry
+from motcua.integrations.signing.ports import RemoteSigner, SignatureVerifier
 from motcua.integrations.vneid.ports import CitizenIdP
 
 
@@ -62,3 +63,38 @@ def _national_portal(
     from motcua.integrations.dvcqg.client import NationalPortalClient
 
     return NationalPortalClient(config.SystemConfig("dvcqg", url, standin, dict(options)), attempts=1)
+
+
+def remote_signer() -> RemoteSigner | None:
+    """The agency's remote-signing service for results, or None when it is not configured."""
+    found = config.system("signing")
+    if found is None:
+        return None
+    return _remote_signer(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _remote_signer(
+    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
+) -> RemoteSigner:
+    from motcua.integrations.signing.client import RemoteSigningClient
+
+    return RemoteSigningClient(config.SystemConfig("signing", url, standin, dict(options)))
+
+
+def signature_verifier() -> SignatureVerifier | None:
+    """The verifier of signed results: None when signing is not configured. The trust roots are read
+    once per configuration (the stand-in's test root, or the configured bundle)."""
+    found = config.system("signing")
+    if found is None:
+        return None
+    return _verifier(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _verifier(
+    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
+) -> SignatureVerifier:
+    from motcua.integrations.signing.client import verifier_for
+
+    return verifier_for(config.SystemConfig("signing", url, standin, dict(options)))

@@ -10,6 +10,7 @@ PREFIXES = {
     "vneid": "/vneid",
     "population": "/population",
     "dvcqg": "/dvcqg",
+    "signing": "/signing",
 }
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -22,4 +23,5 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "service_code": "VPCP",
     },
     "dvcqg": {"username": "motcua-sync", "password": "standin-dvcqg-secret", "dstcode": "H15"},  # noqa: S105 — stand-in only
+    "signing": {"sp_id": "motcua-agency", "sp_password": "standin-signing-secret"},  # noqa: S105 — stand-in only
 }

@@ -154,9 +154,10 @@ def build() -> StandIns:
     """Every stand-in, seeded."""
     from motcua.standins.dvcqg import NationalPortal
     from motcua.standins.population import Population
+    from motcua.standins.signing import Signing
     from motcua.standins.vneid import VNeID
 
-    systems: list[StandIn] = [VNeID(), Population(), NationalPortal()]
+    systems: list[StandIn] = [VNeID(), Population(), NationalPortal(), Signing()]
     return StandIns(systems)
 
 
