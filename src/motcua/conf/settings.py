@@ -316,6 +316,8 @@ REST_FRAMEWORK = {
         "petition": os.environ.get("MOTCUA_PETITION_RATE", "5/min"),
         # The public SIPAS form, per client address (each page saved counts one).
         "survey": os.environ.get("MOTCUA_SURVEY_RATE", "60/min"),
+        # The public check of a signed result (contract §8.6), per client address.
+        "verify": os.environ.get("MOTCUA_VERIFY_RATE", "20/min"),
     },
     # Proxies in front of the app; throttles key on the client address, never on a spoofable header.
     "NUM_PROXIES": int(os.environ.get("MOTCUA_NUM_PROXIES", "0")),

@@ -39,11 +39,14 @@ from motcua.dossiers.models import (
     Payment,
     PaymentChannel,
     Rating,
+    ResultSigning,
+    SigningState,
     SupplementRequest,
 )
 from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
+from motcua.integrations import registry
 from motcua.integrations.dvcqg import services as national_portal
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
@@ -684,7 +687,14 @@ def _resolve(step: _Step, command: commands.Resolve) -> None:
     _refuse_step(workflow.may_resolve(route, step.actor.role), steps)
     if command.result_file_id:
         found = _files(step.actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
-        dossier.result_file = found[command.result_file_id]
+        result = found[command.result_file_id]
+        signed = ResultSigning.objects.filter(signed_file=result, state=SigningState.SIGNED).exists()
+        if registry.remote_signer() is not None and not signed:
+            # With a signing service, only a result it signed (and that verified) is attached.
+            raise Conflict(
+                _("The result must be signed before the dossier is resolved."), code="signing_required"
+            )
+        dossier.result_file = result
         dossier.e_result = True
     dossier.outcome = command.outcome
     if dossier.current_agency_id != dossier.receiving_agency_id:
@@ -720,6 +730,24 @@ _HANDLERS: dict[Action, Callable[[_Step, Any], None]] = {
     Action.RETURN_RESULT: _return_result,
     **dict.fromkeys(workflow.CLOSING, _close),
 }
+
+
+@transaction.atomic
+def check_resolve(*, actor: User, dossier_id: int, command: commands.Resolve) -> tuple[Dossier, StoredFile]:
+    """What ``act`` would check for this resolve, without doing it: the dossier and the result file.
+    The signing flow runs it before asking for a signature, so a refusal comes before the officer's app."""
+    dossier, _move = _begin(actor, dossier_id, Action.RESOLVE)
+    if command.outcome not in ("approved", "rejected"):
+        raise InvalidInput(fields={"outcome": [_("Use approved or rejected.")]})
+    route, steps = route_of(dossier)
+    _refuse_step(workflow.may_resolve(route, actor.role), steps)
+    if not command.result_file_id:
+        raise InvalidInput(fields={"result_file_id": [_("Give the result file to sign.")]})
+    found = _files(actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
+    result = found[command.result_file_id]
+    if result.content_type != "application/pdf":
+        raise InvalidInput(fields={"result_file_id": [_("Only a PDF result can be signed.")]})
+    return dossier, result
 
 
 @transaction.atomic
