@@ -28,9 +28,9 @@ from motcua.backoffice.forms import IntakeForm, PopulationLookupForm, form_for
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import NotFound, ServiceError
-from motcua.dossiers import commands, services
+from motcua.dossiers import commands, services, signing
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, ResultSigning
 from motcua.dossiers.workflow import Action
 from motcua.integrations import registry
 from motcua.integrations.population import services as population_services
@@ -124,6 +124,9 @@ def _dossier_page(
             "actions": action_forms,
             "pending": presenters.open_supplement(dossier),
             "printable": actions.printable_forms(dossier),
+            "signing_on": signing.is_on(),
+            "signing": signing.latest(dossier.pk),
+            "resolve_open": Action.RESOLVE in allowed,
         },
         status=status,
     )
@@ -136,8 +139,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _perform(
     request: HttpRequest, dossier: Dossier, action: Action, form: StyledForm, extra: dict[str, Any]
-) -> None:
-    """Store what the form uploaded, then take the action through the one service door."""
+) -> ResultSigning | None:
+    """Store what the form uploaded, then take the action through the one service door. A resolve
+    still waiting for the leader's signature answers its signing request."""
     data = dict(form.cleaned_data)
     if action is Action.SUPPLEMENT:
         documents = []
@@ -155,12 +159,24 @@ def _perform(
         data["result_file_id"], errors = store(request, upload)
         for error in errors:
             form.add_error("result_file", error)
+    elif action is Action.RESOLVE and signing.is_on() and (waiting := signing.pending(dossier.pk)):
+        data["result_file_id"] = str(waiting.source_file_id)  # "check again": the result being signed
     if form.errors:
         form.mark_invalid()
-        return
+        return None
     command = commands.build(action, data)
+    if isinstance(command, commands.Resolve) and command.result_file_id and signing.is_on():
+        # The leader's approval is the signing step: resolved only once the signed result verifies.
+        outcome = signing.resolve(actor=user_of(request), dossier_id=dossier.pk, command=command)
+        return outcome.signing if outcome.dossier is None else None
     services.act(actor=user_of(request), dossier_id=dossier.pk, command=command)
+    return None
 
+
+SIGNING_WAIT = gettext_lazy(
+    "The result was sent to your signing app. Confirm it there, then press “Check the signature”: the "
+    "dossier is resolved once the signed result is back and verified."
+)
 
 DONE = {
     Action.RECEIVE: gettext_lazy("Received. Print the receipt for the applicant."),
@@ -192,13 +208,16 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            _perform(request, found, chosen, form, extra)
+            waiting = _perform(request, found, chosen, form, extra)
         except NotFound as exc:
             raise Http404 from exc
         except ServiceError as exc:
             show_service_error(form, exc)
             status = exc.status
         else:
+            if waiting is not None:
+                messages.info(request, str(SIGNING_WAIT))
+                return redirect("backoffice:dossier", pk=pk)
             if not form.errors:
                 messages.success(request, str(DONE[chosen]))
                 if chosen is Action.RECEIVE:

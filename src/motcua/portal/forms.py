@@ -143,3 +143,13 @@ class PlaceForm(StyledForm):
         self.fields["resolving_agency_code"].widget.attrs["data-places"] = "|".join(
             f"{a.code}={place_key(a)}" for a in agencies
         )
+
+
+class VerifyForm(StyledForm):
+    """A result file to check (the public verify page)."""
+
+    file = forms.FileField(
+        label=_("The result file (PDF)"),
+        help_text=_("The PDF you received or downloaded. It is checked, not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )

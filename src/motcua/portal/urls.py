@@ -19,6 +19,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/rut/", citizen.withdraw, name="withdraw"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/ket-qua/", views.lookup_result, name="lookup_result"),
+    path("kiem-tra-ket-qua/", views.verify_result, name="verify_result"),
     path("danh-gia/", views.rate, name="rate"),
     path("phan-anh/", petitions.published, name="petitions"),
     path("phan-anh/gui/", petitions.send, name="petition_send"),
