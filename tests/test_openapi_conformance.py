@@ -313,7 +313,7 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "POST /api/v1/procedures/import": [{"file": _catalog_file()}],
             "PUT /api/v1/calendar/days/{date}": [{"kind": "holiday", "name": "Nghỉ bù"}],
             "POST /api/v1/files": [{"file": PDF}],
-            "POST /api/v1/results/verify": [{"file": signed_bytes}, {"file": one_page}],
+            "POST /api/v1/results/verify": [{"file": signed_bytes}],
             "POST /api/v1/population/lookup": [citizen],
             "POST /api/v1/petitions": [petition_body],
             "POST /api/v1/petitions/{petition_id}/actions": [{"action": "accept"}],
