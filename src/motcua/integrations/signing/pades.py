@@ -53,8 +53,12 @@ def _external(cert: SignerCert, signature_value: bytes | int) -> signers.Externa
 
 async def _prepare(pdf: bytes, cert: SignerCert, appearance: Appearance) -> Prepared:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    external = _external(cert, 256)
+    # A placeholder as long as the key's signatures, and a tight estimate of the CMS: a verifier reads
+    # the /Contents placeholder token by token, so a roomy one (16 KB) cost ~150 ms to read back.
+    key_bytes = (x509.Certificate.load(cert.cert_der).public_key.bit_size + 7) // 8
+    external = _external(cert, key_bytes)
     meta = signers.PdfSignatureMetadata(
+        tight_size_estimates=True,
         field_name=FIELD,
         md_algorithm=MD,
         reason=reason_text(appearance),
@@ -63,9 +67,7 @@ async def _prepare(pdf: bytes, cert: SignerCert, appearance: Appearance) -> Prep
     )
     pdf_signer = signers.PdfSigner(meta, signer=external)
     output = io.BytesIO()
-    digest, _tbs, _out = await pdf_signer.async_digest_doc_for_signing(
-        writer, bytes_reserved=16384, output=output
-    )
+    digest, _tbs, _out = await pdf_signer.async_digest_doc_for_signing(writer, output=output)
     attrs = await external.signed_attrs(digest.document_digest, MD, use_pades=True)
     return Prepared(
         pdf=output.getvalue(),
