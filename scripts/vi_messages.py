@@ -9,6 +9,7 @@ import sys
 
 VI = {
     # signed electronic results (issue 13)
+    "Open the signing app (stand-in)": "Mở ứng dụng ký số (giả lập)",
     "Digital signature of the result": "Ký số kết quả",
     "Resolving with a result PDF sends it to your signing app: confirm there, and the dossier is resolved once the signed result is back and verified. Until then nothing changes.": "Khi phê duyệt kèm tệp kết quả PDF, kết quả được gửi đến ứng dụng ký số của đồng chí: xác nhận ký trên ứng dụng, hồ sơ được chuyển trả kết quả khi bản đã ký được gửi về và kiểm tra hợp lệ. Trước đó hồ sơ không thay đổi.",
     "Signing": "Ký số",

@@ -32,7 +32,7 @@ from motcua.dossiers import commands, services, signing
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.models import Dossier, ResultSigning
 from motcua.dossiers.workflow import Action
-from motcua.integrations import registry
+from motcua.integrations import config, registry
 from motcua.integrations.population import services as population_services
 from motcua.web import presenters, ratelimit
 from motcua.web.access import staff_required
@@ -93,6 +93,14 @@ def _extra(dossier: Dossier, allowed: list[Action]) -> dict[str, Any]:
     }
 
 
+def _standin_app_url(row: ResultSigning | None) -> str:
+    """With the signing stand-in, where the leader "confirms in the app" (its approval page)."""
+    found = config.system("signing")
+    if row is None or row.state != "pending" or found is None or not found.standin:
+        return ""
+    return f"{found.url}/confirm/{row.tran_code}"
+
+
 def _dossier_page(
     request: HttpRequest, dossier: Dossier, bound: tuple[Action, StyledForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -110,6 +118,7 @@ def _dossier_page(
     # An action no longer open (someone else was quicker): its error goes on top of the page.
     stray = [str(e) for e in bound[1].non_field_errors()] if bound and bound[0] not in allowed else []
     events = list(dossiers.dossier_events(request.user, dossier.pk))
+    latest_signing = signing.latest(dossier.pk)
     names = agency_names(str((e.data or {}).get("to", "")) for e in events)
     return render(
         request,
@@ -125,7 +134,8 @@ def _dossier_page(
             "pending": presenters.open_supplement(dossier),
             "printable": actions.printable_forms(dossier),
             "signing_on": signing.is_on(),
-            "signing": signing.latest(dossier.pk),
+            "signing": latest_signing,
+            "signing_app_url": _standin_app_url(latest_signing),
             "resolve_open": Action.RESOLVE in allowed,
         },
         status=status,

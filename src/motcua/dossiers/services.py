@@ -678,6 +678,23 @@ def _extend(step: _Step, command: commands.Extend) -> None:
     step.data = {"previous_due_at": previous.isoformat(), "new_due_at": command.new_due_at.isoformat()}
 
 
+def _signed_result(result: StoredFile) -> bool:
+    """Whether a result counts as electronic (e_result): signed and verified. With a signing service,
+    only the output of a signing request that verified may be attached at all; without one, a result
+    signed elsewhere (a USB token) counts when it verifies against the configured trust bundle."""
+    if registry.remote_signer() is not None:
+        if not ResultSigning.objects.filter(signed_file=result, state=SigningState.SIGNED).exists():
+            raise Conflict(
+                _("The result must be signed before the dossier is resolved."), code="signing_required"
+            )
+        return True
+    verifier = registry.uploaded_result_verifier()
+    if verifier is None or result.content_type != "application/pdf":
+        return False
+    with result.blob.open("rb") as f:
+        return any(r.valid for r in verifier.verify(f.read()))
+
+
 def _resolve(step: _Step, command: commands.Resolve) -> None:
     """Kết quả: the result is ready and goes back to the one-stop desk that received the dossier."""
     dossier = step.dossier
@@ -688,14 +705,8 @@ def _resolve(step: _Step, command: commands.Resolve) -> None:
     if command.result_file_id:
         found = _files(step.actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
         result = found[command.result_file_id]
-        signed = ResultSigning.objects.filter(signed_file=result, state=SigningState.SIGNED).exists()
-        if registry.remote_signer() is not None and not signed:
-            # With a signing service, only a result it signed (and that verified) is attached.
-            raise Conflict(
-                _("The result must be signed before the dossier is resolved."), code="signing_required"
-            )
         dossier.result_file = result
-        dossier.e_result = True
+        dossier.e_result = _signed_result(result)
     dossier.outcome = command.outcome
     if dossier.current_agency_id != dossier.receiving_agency_id:
         back = str(_("Result returned to the one-stop desk"))

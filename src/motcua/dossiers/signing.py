@@ -245,7 +245,7 @@ def verify_result(data: bytes) -> Verdict:
         raise InvalidInput(
             code="file_type_not_allowed", fields={"file": [_("Only a PDF file can be checked.")]}
         )
-    verifier = registry.signature_verifier()
+    verifier = registry.signature_verifier() or registry.uploaded_result_verifier()
     if verifier is None:
         raise SigningUnavailable(_("No signing service is configured, so results cannot be checked."))
     try:

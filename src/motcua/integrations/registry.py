@@ -98,3 +98,19 @@ def _verifier(
     from motcua.integrations.signing.client import verifier_for
 
     return verifier_for(config.SystemConfig("signing", url, standin, dict(options)))
+
+
+def uploaded_result_verifier() -> SignatureVerifier | None:
+    """With no signing service: the verifier of a result signed elsewhere (a USB token, §7.1) and
+    uploaded as is, trusting the configured bundle (``MOTCUA_SIGNING_TRUST_BUNDLE``); None without one."""
+    bundle = str(settings.MOTCUA_INTEGRATIONS.get("signing", {}).get("trust_bundle", ""))
+    return _bundle_verifier(bundle) if bundle else None
+
+
+@cache
+def _bundle_verifier(bundle: str) -> SignatureVerifier:
+    from pathlib import Path
+
+    from motcua.integrations.signing.client import Verifier, roots_from_pem
+
+    return Verifier(roots_from_pem(Path(bundle).read_bytes()))

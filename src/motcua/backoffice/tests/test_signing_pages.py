@@ -47,6 +47,8 @@ def test_the_leader_signs_in_the_app_then_checks_and_the_dossier_is_resolved(
     assert dossier.status == "processing" and dossier.result_file_id is None
     waiting = leader.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
     assert 'name="resolve-outcome" value="approved"' in waiting  # "Check the signature"
+    tran_code = ResultSigning.objects.get(dossier=dossier).tran_code
+    assert f"/signing/confirm/{tran_code}" in waiting  # the stand-in's "app", one click away
     confirm(signing.url, ResultSigning.objects.get(dossier=dossier).tran_code, "approve")
     checked = leader.post(
         f"/can-bo/ho-so/{dossier.pk}/xu-ly/resolve/",

@@ -191,3 +191,48 @@ def test_verify_without_signing_configured_says_so(client: Any, settings: Any) -
         "/api/v1/results/verify", {"file": SimpleUploadedFile("a.pdf", result_pdf())}, format="multipart"
     )
     assert answer.status_code == 503 and error_of(answer)["code"] == "signing_unavailable"
+
+
+@pytest.mark.django_db
+def test_without_a_signing_service_only_a_result_that_verifies_against_the_bundle_counts(
+    world: World, standins: Any, settings: Any, tmp_path: Any
+) -> None:
+    """The USB-token path (integrations.md §7.1): the result was signed elsewhere and uploaded; the
+    server only verifies it, against MOTCUA_SIGNING_TRUST_BUNDLE."""
+    import httpx
+
+    from motcua.integrations import config
+    from motcua.integrations.signing.client import RemoteSigningClient
+    from motcua.integrations.signing.ports import Appearance
+
+    settings.MEDIA_ROOT = tmp_path
+    knobs(standins.url, auto_approve_seconds=0)
+    found = config.system("signing")
+    assert found is not None
+    client = RemoteSigningClient(found)
+    cert = client.certificates("lanhdao.usb", full_name="Lãnh Đạo Token")[0]
+    signed = client.poll(
+        client.request_signature(result_pdf(), cert, appearance=Appearance("Kết quả"))
+    ).signed_pdf
+    knobs(standins.url, auto_approve_seconds=None)
+    assert signed is not None
+    bundle = tmp_path / "roots.pem"
+    bundle.write_bytes(httpx.get(f"{standins.url}/signing/_root.pem", timeout=5).content)
+    settings.MOTCUA_STANDINS_URL = ""  # no signing service
+    leader = world.client(world.leader)
+
+    def resolved_with(data: bytes) -> Dossier:
+        dossier_id, _unused = at_leader(world)
+        upload = leader.post(
+            "/api/v1/files", {"file": SimpleUploadedFile("kq.pdf", data)}, format="multipart"
+        ).json()
+        act(leader, dossier_id, "resolve", outcome="approved", result_file_id=upload["file_id"])
+        return Dossier.objects.get(pk=dossier_id)
+
+    assert resolved_with(signed).e_result is False  # no bundle configured: nothing is trusted
+    settings.MOTCUA_INTEGRATIONS = {
+        **settings.MOTCUA_INTEGRATIONS,
+        "signing": {**settings.MOTCUA_INTEGRATIONS["signing"], "trust_bundle": str(bundle)},
+    }
+    assert resolved_with(signed).e_result is True
+    assert resolved_with(result_pdf()).e_result is False  # unsigned
