@@ -121,6 +121,22 @@ def _start(
         raise _unavailable(exc) from exc
     except ValueError as exc:  # not a PDF pyHanko can read
         raise Conflict(_("The result file is not a PDF that can be signed."), code="not_signable") from exc
+    with transaction.atomic():
+        # Two leaders (or two clicks) at once: the dossier's row lock lets only one request stand.
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk", flat=True).first()
+        if pending(dossier.pk) is not None:
+            raise Conflict(
+                _(
+                    "Another result of this dossier is waiting to be signed; confirm or reject it in the signing app first."
+                ),
+                code="signing_pending",
+            )
+        return _record(actor, dossier, source, command, tx)
+
+
+def _record(
+    actor: User, dossier: Dossier, source: StoredFile, command: commands.Resolve, tx: SigningTx
+) -> ResultSigning:
     return ResultSigning.objects.create(
         dossier=dossier,
         requested_by=actor,

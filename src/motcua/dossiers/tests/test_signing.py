@@ -236,3 +236,22 @@ def test_without_a_signing_service_only_a_result_that_verifies_against_the_bundl
     }
     assert resolved_with(signed).e_result is True
     assert resolved_with(result_pdf()).e_result is False  # unsigned
+
+
+@pytest.mark.django_db
+def test_one_signing_request_at_a_time(world: World, signing: Any) -> None:
+    dossier_id, file_id = at_leader(world)
+    assert resolve(world, dossier_id, file_id).status_code == 202
+    other = (
+        world.client(world.leader)
+        .post(
+            "/api/v1/files",
+            {"file": SimpleUploadedFile("kq2.pdf", result_pdf("Bản khác"))},
+            format="multipart",
+        )
+        .json()["file_id"]
+    )
+    second = resolve(world, dossier_id, other)
+    assert second.status_code == 409 and error_of(second)["code"] == "signing_pending"
+    assert ResultSigning.objects.filter(dossier_id=dossier_id).count() == 1
+    assert resolve(world, dossier_id, file_id).status_code == 202  # the same one continues
