@@ -50,11 +50,14 @@ from motcua.conftest import standins as standins  # noqa: F401 — the fixtures,
 from motcua.conftest import standins_url as standins_url  # noqa: F401
 from motcua.core.throttling import WindowThrottle
 from motcua.dossiers import commands, services
+from motcua.dossiers import signing as result_signing
 from motcua.dossiers.models import Payment
 from motcua.dossiers.tests.conftest import CITIZEN_ID, PASSWORD, World, applicant, spec
 from motcua.dossiers.tests.conftest import world as world  # noqa: F401 — the fixture, used below
 from motcua.files.services import store_upload
 from motcua.integrations.payment import services as payment_services
+from motcua.integrations.signing.tests.helpers import knobs as signing_knobs
+from motcua.integrations.signing.tests.helpers import result_pdf
 from motcua.outbox import services as outbox_services
 from motcua.outbox.models import OutboxMessage
 from motcua.outbox.models import State as OutboxState
@@ -207,12 +210,21 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
         actor=world.citizen, procedure_code="1.000956", channel="online", applicant=person
     )
     services.act(actor=desk, dossier_id=returned.pk, command=commands.Forward(step="Phê duyệt"))
-    result = store_upload(actor=world.leader, name="kq.pdf", stream=io.BytesIO(PDF), size=len(PDF))
-    services.act(
+    one_page = result_pdf()
+    unsigned = store_upload(
+        actor=world.leader, name="kq.pdf", stream=io.BytesIO(one_page), size=len(one_page)
+    )
+    signing_knobs(standins.url, auto_approve_seconds=0)  # the leader confirms at once in the stand-in
+    signed = result_signing.resolve(
         actor=world.leader,
         dossier_id=returned.pk,
-        command=commands.Resolve(outcome="approved", result_file_id=str(result.pk)),
+        command=commands.Resolve(outcome="approved", result_file_id=str(unsigned.pk)),
+        wait=10,
     )
+    assert signed.dossier is not None
+    signing_knobs(standins.url, auto_approve_seconds=None)
+    result = signed.dossier.result_file
+    assert result is not None
     services.act(actor=desk, dossier_id=returned.pk, command=commands.ReturnResult(method="online"))
     returned.refresh_from_db()
     paying, paid = (_awaiting_payment(world, person) for _ in range(2))
@@ -298,6 +310,8 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
         state=OutboxState.FAILED, attempts=8, last_error="timeout"
     )
     pair = {"code": returned.code, "id_number": CITIZEN_ID}
+    with result.blob.open("rb") as f:
+        signed_bytes = f.read()
     period = {"agency": "H15", "from": "2026-01-01", "to": "2026-12-31"}
     seeded = all_citizens()[1]  # known to the population stand-in (the ``standins`` fixture)
     citizen = {
@@ -331,6 +345,7 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "/api/v1/dossiers/{dossier_id}/payments/{payment_id}/checkout": [_order(paying)],
             "/api/v1/dossiers/{dossier_id}/payments/{payment_id}/qr.svg": [_order(paying)],
             "/api/v1/dossiers/{dossier_id}/payments/{payment_id}/receipt": [_order(paid)],
+            "/api/v1/dossiers/{dossier_id}/signing": [{"dossier_id": returned.pk}],
             "/api/v1/files/{file_id}": [{"file_id": str(result.pk)}],
             "/api/v1/petitions/{petition_id}": petitions,
             "/api/v1/petitions/{petition_id}/events": petitions,
@@ -397,6 +412,7 @@ def province(world: World, settings: Any, tmp_path: Path, standins: Any) -> Iter
             "POST /api/v1/procedures/import": [{"file": _catalog_file()}],
             "PUT /api/v1/calendar/days/{date}": [{"kind": "holiday", "name": "Nghỉ bù"}],
             "POST /api/v1/files": [{"file": PDF}],
+            "POST /api/v1/results/verify": [{"file": signed_bytes}],
             "POST /api/v1/population/lookup": [citizen],
             "POST /api/v1/petitions": [petition_body],
             "POST /api/v1/petitions/{petition_id}/actions": [{"action": "accept"}],
@@ -498,6 +514,7 @@ def test_the_rate_limited_operations_are_those_of_the_contract() -> None:
         "POST /api/v1/petitions/{code}/evaluations",
         "POST /api/v1/population/lookup",
         "POST /api/v1/ratings",
+        "POST /api/v1/results/verify",
     ]
 
 
@@ -514,7 +531,12 @@ def test_rate_limited_answers_conform(label: str, province: Known, monkeypatch: 
     path_parameters = (province.path.get(path) or [None])[0]
     statuses = []
     while len(statuses) < 10 and 429 not in statuses:
-        case = operation.Case(body=body, media_type="application/json", path_parameters=path_parameters)
+        media_type = (
+            "multipart/form-data"
+            if "multipart/form-data" in str(operation.definition.raw)
+            else "application/json"
+        )
+        case = operation.Case(body=body, media_type=media_type, path_parameters=path_parameters)
         statuses.append(
             case.call_and_validate(headers=_headers(operation, province), checks=CHECKS).status_code
         )

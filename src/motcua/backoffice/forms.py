@@ -114,7 +114,8 @@ class ResolveForm(StyledForm):
         super().__init__(*args, **kwargs)
         # Made here, not on the class, so that its help says the limit in force and the reader's language.
         self.fields["result_file"] = upload_field(
-            _("Electronic result (optional)"), lead=_("The signed result, if there is one.")
+            _("Electronic result (optional)"),
+            lead=_("The result as a PDF; with a signing service it is sent to your signing app to sign."),
         )
         self.style_fields()
 

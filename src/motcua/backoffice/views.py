@@ -29,11 +29,11 @@ from motcua.backoffice.payments import payment_link
 from motcua.calendar.selectors import get_calendar
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import NotFound, ServiceError
-from motcua.dossiers import commands, services
+from motcua.dossiers import commands, services, signing
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, ResultSigning
 from motcua.dossiers.workflow import Action
-from motcua.integrations import registry
+from motcua.integrations import config, registry
 from motcua.integrations.population import services as population_services
 from motcua.notifications import selectors as notifications
 from motcua.web import presenters, ratelimit
@@ -95,6 +95,14 @@ def _extra(dossier: Dossier, allowed: list[Action]) -> dict[str, Any]:
     }
 
 
+def _standin_app_url(row: ResultSigning | None) -> str:
+    """With the signing stand-in, where the leader "confirms in the app" (its approval page)."""
+    found = config.system("signing")
+    if row is None or row.state != "pending" or found is None or not found.standin:
+        return ""
+    return f"{found.url}/confirm/{row.tran_code}"
+
+
 def _dossier_page(
     request: HttpRequest, dossier: Dossier, bound: tuple[Action, StyledForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -112,6 +120,7 @@ def _dossier_page(
     # An action no longer open (someone else was quicker): its error goes on top of the page.
     stray = [str(e) for e in bound[1].non_field_errors()] if bound and bound[0] not in allowed else []
     events = list(dossiers.dossier_events(request.user, dossier.pk))
+    latest_signing = signing.latest(dossier.pk)
     names = agency_names(str((e.data or {}).get("to", "")) for e in events)
     return render(
         request,
@@ -129,6 +138,10 @@ def _dossier_page(
             "notices": notifications.for_dossier(dossier.pk),
             "channels_off": notifications.channels_off(),
             "payment_link": payment_link(request, dossier),
+            "signing_on": signing.is_on(),
+            "signing": latest_signing,
+            "signing_app_url": _standin_app_url(latest_signing),
+            "resolve_open": Action.RESOLVE in allowed,
         },
         status=status,
     )
@@ -141,8 +154,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _perform(
     request: HttpRequest, dossier: Dossier, action: Action, form: StyledForm, extra: dict[str, Any]
-) -> None:
-    """Store what the form uploaded, then take the action through the one service door."""
+) -> ResultSigning | None:
+    """Store what the form uploaded, then take the action through the one service door. A resolve
+    still waiting for the leader's signature answers its signing request."""
     data = dict(form.cleaned_data)
     if action is Action.SUPPLEMENT:
         documents = []
@@ -160,12 +174,24 @@ def _perform(
         data["result_file_id"], errors = store(request, upload)
         for error in errors:
             form.add_error("result_file", error)
+    elif action is Action.RESOLVE and signing.is_on() and (waiting := signing.pending(dossier.pk)):
+        data["result_file_id"] = str(waiting.source_file_id)  # "check again": the result being signed
     if form.errors:
         form.mark_invalid()
-        return
+        return None
     command = commands.build(action, data)
+    if isinstance(command, commands.Resolve) and command.result_file_id and signing.is_on():
+        # The leader's approval is the signing step: resolved only once the signed result verifies.
+        outcome = signing.resolve(actor=user_of(request), dossier_id=dossier.pk, command=command)
+        return outcome.signing if outcome.dossier is None else None
     services.act(actor=user_of(request), dossier_id=dossier.pk, command=command)
+    return None
 
+
+SIGNING_WAIT = gettext_lazy(
+    "The result was sent to your signing app. Confirm it there, then press “Check the signature”: the "
+    "dossier is resolved once the signed result is back and verified."
+)
 
 DONE = {
     Action.RECEIVE: gettext_lazy("Received. Print the receipt for the applicant."),
@@ -197,13 +223,16 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            _perform(request, found, chosen, form, extra)
+            waiting = _perform(request, found, chosen, form, extra)
         except NotFound as exc:
             raise Http404 from exc
         except ServiceError as exc:
             show_service_error(form, exc)
             status = exc.status
         else:
+            if waiting is not None:
+                messages.info(request, str(SIGNING_WAIT))
+                return redirect("backoffice:dossier", pk=pk)
             if not form.errors:
                 messages.success(request, str(DONE[chosen]))
                 if chosen is Action.RECEIVE:

@@ -281,6 +281,15 @@ MOTCUA_INTEGRATIONS = {
         "url": os.environ.get("MOTCUA_ZALO_URL", "").strip().rstrip("/"),
         "access_token": os.environ.get("MOTCUA_ZALO_ACCESS_TOKEN", ""),
     },
+    # The agency's remote-signing service (SmartCA-shaped hash signing) for results.
+    "signing": {
+        "url": os.environ.get("MOTCUA_SIGNING_URL", "").strip().rstrip("/"),
+        "sp_id": os.environ.get("MOTCUA_SIGNING_SP_ID", ""),
+        "sp_password": os.environ.get("MOTCUA_SIGNING_SP_PASSWORD", ""),
+        # PEM file of the CA roots a signed result may chain to (not used with the stand-in, whose
+        # own test root is the only one trusted then).
+        "trust_bundle": os.environ.get("MOTCUA_SIGNING_TRUST_BUNDLE", ""),
+    },
 }
 # An agency with its own SMS contract or brandname: JSON {"<agency code prefix>": {"label_id": …,
 # "contract_id": …, …}}; the longest prefix of the receiving agency's code wins, else the default.
@@ -296,6 +305,9 @@ MOTCUA_EMAIL = {
 # with the tax authority by the collecting agency.
 MOTCUA_RECEIPT_PATTERN = os.environ.get("MOTCUA_RECEIPT_PATTERN", "01BLP0-001")
 MOTCUA_RECEIPT_SERIES = os.environ.get("MOTCUA_RECEIPT_SERIES", "MC-26E")
+# How long a leader's resolve waits for the signature before answering 202 (signing pending); the
+# leader's next resolve (or the page's refresh) picks it up.
+MOTCUA_SIGNING_WAIT_SECONDS = float(os.environ.get("MOTCUA_SIGNING_WAIT_SECONDS", "3"))
 # Seconds before a call to a national system gives up (each attempt), and how many attempts.
 MOTCUA_INTEGRATION_TIMEOUT = float(os.environ.get("MOTCUA_INTEGRATION_TIMEOUT", "5"))
 MOTCUA_INTEGRATION_ATTEMPTS = int(os.environ.get("MOTCUA_INTEGRATION_ATTEMPTS", "3"))
@@ -343,6 +355,8 @@ REST_FRAMEWORK = {
         "petition": os.environ.get("MOTCUA_PETITION_RATE", "5/min"),
         # The public SIPAS form, per client address (each page saved counts one).
         "survey": os.environ.get("MOTCUA_SURVEY_RATE", "60/min"),
+        # The public check of a signed result (contract §8.6), per client address.
+        "verify": os.environ.get("MOTCUA_VERIFY_RATE", "20/min"),
     },
     # Proxies in front of the app; throttles key on the client address, never on a spoofable header.
     "NUM_PROXIES": int(os.environ.get("MOTCUA_NUM_PROXIES", "0")),

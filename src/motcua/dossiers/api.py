@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import path
@@ -16,6 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,11 +25,11 @@ from rest_framework.views import APIView
 
 from motcua.accounts import sessions
 from motcua.accounts.current import user_of
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.schema import error_response
 from motcua.core.throttling import WindowThrottle
-from motcua.dossiers import commands, labels, selectors, services
-from motcua.dossiers.models import Dossier
+from motcua.dossiers import commands, labels, selectors, services, signing
+from motcua.dossiers.models import Dossier, ResultSigning
 from motcua.dossiers.serializers import (
     ActionSerializer,
     DossierCreateSerializer,
@@ -115,17 +117,113 @@ class DossierDetail(APIView):
         return Response(DossierSerializer(selectors.dossier_get(request.user, dossier_id)).data)
 
 
+SigningSerializer = inline_serializer(
+    "ResultSigning",
+    {
+        "state": serializers.ChoiceField(choices=["pending", "signed", "rejected", "expired", "failed"]),
+        "requested_at": serializers.DateTimeField(),
+        "finished_at": serializers.DateTimeField(allow_null=True),
+        "signer": serializers.CharField(),
+        "message": serializers.CharField(),
+        "signed_file_id": serializers.UUIDField(allow_null=True),
+    },
+)
+
+
+def signing_json(row: ResultSigning) -> dict[str, object]:
+    return {
+        "state": row.state,
+        "requested_at": local(row.requested_at),
+        "finished_at": local(row.finished_at) if row.finished_at else None,
+        "signer": row.signer,
+        "message": row.message,
+        "signed_file_id": str(row.signed_file_id) if row.signed_file_id else None,
+    }
+
+
 class DossierActions(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ActionSerializer, responses=DossierSerializer)
+    @extend_schema(
+        request=ActionSerializer,
+        responses={
+            200: DossierSerializer,
+            202: inline_serializer("SigningPending", {"signing": SigningSerializer}),
+        },
+        description=(
+            "With a signing service configured, `resolve` with a `result_file_id` (a PDF) has the result "
+            "signed first (contract §8.6): 200 with the dossier once signed, verified and resolved; 202 "
+            "while the leader has not yet confirmed in the signing app (send the same resolve again); 409 "
+            "`signing_rejected` or `signing_expired` leaves the dossier in processing."
+        ),
+    )
     def post(self, request: Request, dossier_id: int) -> Response:
         data = ActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         body = data.validated_data
         command = commands.build(Action(body["action"]), body)
-        services.act(actor=user_of(request), dossier_id=dossier_id, command=command)
+        if isinstance(command, commands.Resolve) and command.result_file_id and signing.is_on():
+            outcome = signing.resolve(actor=user_of(request), dossier_id=dossier_id, command=command)
+            if outcome.dossier is None:
+                return Response({"signing": signing_json(outcome.signing)}, status=202)
+        else:
+            services.act(actor=user_of(request), dossier_id=dossier_id, command=command)
         return Response(DossierSerializer(selectors.dossier_get(request.user, dossier_id)).data)
+
+
+class DossierSigning(APIView):
+    """The latest signing request of the dossier's result, for whoever may see the dossier."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: SigningSerializer, 404: error_response("No signing request yet.")})
+    def get(self, request: Request, dossier_id: int) -> Response:
+        selectors.dossier_get(request.user, dossier_id)
+        row = signing.latest(dossier_id)
+        if row is None:
+            raise NotFound(_("No signing request for this dossier."))
+        return Response(signing_json(row))
+
+
+class VerifyResult(APIView):
+    """Anyone may check a result file: is it signed, intact, by whom, when, for which dossier."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser]
+    throttle_classes = [WindowThrottle]
+    throttle_scope = "verify"
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("ResultFile", {"file": serializers.FileField()})},
+        responses={
+            200: inline_serializer(
+                "ResultVerdict",
+                {
+                    "valid": serializers.BooleanField(),
+                    "signer": serializers.CharField(allow_null=True),
+                    "signed_at": serializers.DateTimeField(allow_null=True),
+                    "dossier_code": serializers.CharField(allow_null=True),
+                },
+            ),
+            503: error_response(
+                "`signing_unavailable`: no signing service (and so no trust roots) is set up."
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput(fields={"file": [_("Choose the result file (PDF) to check.")]})
+        verdict = signing.verify_result(upload.read(settings.MOTCUA_MAX_UPLOAD_BYTES + 1))
+        return Response(
+            {
+                "valid": verdict.valid,
+                "signer": verdict.signer or None,
+                "signed_at": local(verdict.signed_at) if verdict.signed_at else None,
+                "dossier_code": verdict.dossier_code or None,
+            }
+        )
 
 
 class DossierEvents(APIView):
@@ -277,6 +375,8 @@ urlpatterns = [
     path("dossiers/<int:dossier_id>/actions", DossierActions.as_view(), name="dossier-actions"),
     path("dossiers/<int:dossier_id>/events", DossierEvents.as_view(), name="dossier-events"),
     path("dossiers/<int:dossier_id>/result", DossierResult.as_view(), name="dossier-result"),
+    path("dossiers/<int:dossier_id>/signing", DossierSigning.as_view(), name="dossier-signing"),
+    path("results/verify", VerifyResult.as_view(), name="result-verify"),
     path("lookup", Lookup.as_view(), name="lookup"),
     path("lookup/result", LookupResultFile.as_view(), name="lookup-result"),
     path("ratings", Ratings.as_view(), name="ratings"),

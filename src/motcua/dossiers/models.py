@@ -306,3 +306,41 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return "satisfied" if self.satisfied else "not satisfied"
+
+
+class SigningState(models.TextChoices):
+    PENDING = "pending", _("waiting for the leader's confirmation")
+    SIGNED = "signed", _("signed and verified")
+    REJECTED = "rejected", _("rejected in the signing app")
+    EXPIRED = "expired", _("expired before confirmation")
+    FAILED = "failed", _("the signature did not verify")
+
+
+class ResultSigning(models.Model):
+    """A leader's resolve with a result, waiting for (or done with) the remote signature (§8.6).
+
+    The dossier is resolved only when the signed result verifies; until then it is untouched.
+    ``tx`` keeps the adapter's state of the request (the prepared PDF, the digest, the certificate)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="signings")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=SigningState.choices, default=SigningState.PENDING)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    source_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    signed_file = models.ForeignKey(
+        "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tran_code = models.CharField(max_length=100)
+    signer = models.CharField(max_length=200, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    tx = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.state}"

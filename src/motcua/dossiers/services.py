@@ -41,11 +41,14 @@ from motcua.dossiers.models import (
     PaymentChannel,
     PaymentStatus,
     Rating,
+    ResultSigning,
+    SigningState,
     SupplementRequest,
 )
 from motcua.dossiers.selectors import route_of, visible_dossiers
 from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
+from motcua.integrations import registry
 from motcua.integrations.dvcqg import services as national_portal
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
@@ -703,6 +706,23 @@ def _extend(step: _Step, command: commands.Extend) -> None:
     step.data = {"previous_due_at": previous.isoformat(), "new_due_at": command.new_due_at.isoformat()}
 
 
+def _signed_result(result: StoredFile) -> bool:
+    """Whether a result counts as electronic (e_result): signed and verified. With a signing service,
+    only the output of a signing request that verified may be attached at all; without one, a result
+    signed elsewhere (a USB token) counts when it verifies against the configured trust bundle."""
+    if registry.remote_signer() is not None:
+        if not ResultSigning.objects.filter(signed_file=result, state=SigningState.SIGNED).exists():
+            raise Conflict(
+                _("The result must be signed before the dossier is resolved."), code="signing_required"
+            )
+        return True
+    verifier = registry.uploaded_result_verifier()
+    if verifier is None or result.content_type != "application/pdf":
+        return False
+    with result.blob.open("rb") as f:
+        return any(r.valid for r in verifier.verify(f.read()))
+
+
 def _resolve(step: _Step, command: commands.Resolve) -> None:
     """Kết quả: the result is ready and goes back to the one-stop desk that received the dossier."""
     dossier = step.dossier
@@ -712,8 +732,9 @@ def _resolve(step: _Step, command: commands.Resolve) -> None:
     _refuse_step(workflow.may_resolve(route, step.actor.role), steps)
     if command.result_file_id:
         found = _files(step.actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
-        dossier.result_file = found[command.result_file_id]
-        dossier.e_result = True
+        result = found[command.result_file_id]
+        dossier.result_file = result
+        dossier.e_result = _signed_result(result)
     dossier.outcome = command.outcome
     if dossier.current_agency_id != dossier.receiving_agency_id:
         back = str(_("Result returned to the one-stop desk"))
@@ -751,6 +772,24 @@ _HANDLERS: dict[Action, Callable[[_Step, Any], None]] = {
 
 
 SYSTEM_ACTIONS = frozenset({Action.PAY})
+
+
+@transaction.atomic
+def check_resolve(*, actor: User, dossier_id: int, command: commands.Resolve) -> tuple[Dossier, StoredFile]:
+    """What ``act`` would check for this resolve, without doing it: the dossier and the result file.
+    The signing flow runs it before asking for a signature, so a refusal comes before the officer's app."""
+    dossier, _move = _begin(actor, dossier_id, Action.RESOLVE)
+    if command.outcome not in ("approved", "rejected"):
+        raise InvalidInput(fields={"outcome": [_("Use approved or rejected.")]})
+    route, steps = route_of(dossier)
+    _refuse_step(workflow.may_resolve(route, actor.role), steps)
+    if not command.result_file_id:
+        raise InvalidInput(fields={"result_file_id": [_("Give the result file to sign.")]})
+    found = _files(actor, [DocumentIn("KQ", "", command.result_file_id)], "result")
+    result = found[command.result_file_id]
+    if result.content_type != "application/pdf":
+        raise InvalidInput(fields={"result_file_id": [_("Only a PDF result can be signed.")]})
+    return dossier, result
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from motcua.standins import accounts as standin_accounts
 
-SYSTEMS = ("vneid", "population", "dvcqg", "sms", "zalo", "payment")
+SYSTEMS = ("vneid", "population", "dvcqg", "sms", "zalo", "payment", "signing")
 
 
 @dataclass(frozen=True)

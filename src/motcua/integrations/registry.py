@@ -14,6 +14,7 @@ from motcua.integrations import config
 from motcua.integrations.dvcqg.ports import NationalPortalSync
 from motcua.integrations.payment.ports import PaymentGateway
 from motcua.integrations.population.ports import PopulationRegistry
+from motcua.integrations.signing.ports import RemoteSigner, SignatureVerifier
 from motcua.integrations.sms.ports import SmsGateway
 from motcua.integrations.vneid.ports import CitizenIdP
 from motcua.integrations.zalo.ports import ZnsSender
@@ -119,3 +120,54 @@ def _payment(url: str, standin: bool, options: tuple[tuple[str, str], ...], time
     from motcua.integrations.payment.client import PaymentPlatform
 
     return PaymentPlatform(config.SystemConfig("payment", url, standin, dict(options)))
+
+
+def remote_signer() -> RemoteSigner | None:
+    """The agency's remote-signing service for results, or None when it is not configured."""
+    found = config.system("signing")
+    if found is None:
+        return None
+    return _remote_signer(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _remote_signer(
+    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
+) -> RemoteSigner:
+    from motcua.integrations.signing.client import RemoteSigningClient
+
+    return RemoteSigningClient(config.SystemConfig("signing", url, standin, dict(options)))
+
+
+def signature_verifier() -> SignatureVerifier | None:
+    """The verifier of signed results: None when signing is not configured. The trust roots are read
+    once per configuration (the stand-in's test root, or the configured bundle)."""
+    found = config.system("signing")
+    if found is None:
+        return None
+    return _verifier(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+
+
+@cache
+def _verifier(
+    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
+) -> SignatureVerifier:
+    from motcua.integrations.signing.client import verifier_for
+
+    return verifier_for(config.SystemConfig("signing", url, standin, dict(options)))
+
+
+def uploaded_result_verifier() -> SignatureVerifier | None:
+    """With no signing service: the verifier of a result signed elsewhere (a USB token, §7.1) and
+    uploaded as is, trusting the configured bundle (``MOTCUA_SIGNING_TRUST_BUNDLE``); None without one."""
+    bundle = str(settings.MOTCUA_INTEGRATIONS.get("signing", {}).get("trust_bundle", ""))
+    return _bundle_verifier(bundle) if bundle else None
+
+
+@cache
+def _bundle_verifier(bundle: str) -> SignatureVerifier:
+    from pathlib import Path
+
+    from motcua.integrations.signing.client import Verifier, roots_from_pem
+
+    return Verifier(roots_from_pem(Path(bundle).read_bytes()))

@@ -151,3 +151,13 @@ class ChannelsForm(StyledForm):
     sms = forms.BooleanField(label=_("SMS to my mobile number"), required=False)
     zalo = forms.BooleanField(label=_("Zalo message to my mobile number"), required=False)
     email = forms.BooleanField(label=_("E-mail"), required=False)
+
+
+class VerifyForm(StyledForm):
+    """A result file to check (the public verify page)."""
+
+    file = forms.FileField(
+        label=_("The result file (PDF)"),
+        help_text=_("The PDF you received or downloaded. It is checked, not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )

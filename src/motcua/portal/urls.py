@@ -23,6 +23,7 @@ urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/ket-qua/", views.lookup_result, name="lookup_result"),
     path("tra-cuu/bien-lai/", payments.lookup_receipt, name="lookup_receipt"),
+    path("kiem-tra-ket-qua/", views.verify_result, name="verify_result"),
     path("danh-gia/", views.rate, name="rate"),
     path("phan-anh/", petitions.published, name="petitions"),
     path("phan-anh/gui/", petitions.send, name="petition_send"),

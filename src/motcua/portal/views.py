@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -17,15 +18,15 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import OnlineLevel
-from motcua.core.errors import Conflict, NotFound
+from motcua.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers import services
+from motcua.dossiers import services, signing
 from motcua.dossiers.labels import where_label
 from motcua.dossiers.models import Payment, PaymentStatus
 from motcua.dossiers.workflow import FINISHED, Status
 from motcua.files.downloads import download
 from motcua.portal import selectors as portal
-from motcua.portal.forms import LookupForm, RatingForm
+from motcua.portal.forms import LookupForm, RatingForm, VerifyForm
 from motcua.web.ratelimit import too_many, wait_seconds
 
 NOT_FOUND = gettext_lazy(
@@ -158,3 +159,27 @@ def rate(request: HttpRequest) -> HttpResponse:
                 request, "portal/rated.html", {"code": data["code"], "satisfied": data["satisfied"]}
             )
     return render(request, "portal/rate.html", context)
+
+
+def verify_result(request: HttpRequest) -> HttpResponse:
+    """Kiểm tra kết quả điện tử: anyone uploads a result PDF and learns whether its signature holds,
+    who signed it, when, and for which dossier. Nothing is kept. Rate-limited like the API."""
+    if request.method != "POST":
+        return render(request, "portal/verify.html", {"form": VerifyForm()})
+    form = VerifyForm(request.POST, request.FILES)
+    context: dict[str, Any] = {"form": form}
+    if wait := wait_seconds(request, "verify"):
+        return too_many(request, "portal/verify.html", context, wait)
+    status = 400
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            context["verdict"] = signing.verify_result(upload.read(settings.MOTCUA_MAX_UPLOAD_BYTES + 1))
+            status = 200
+        except InvalidInput as exc:
+            for message in exc.fields.get("file", [str(exc.message)]):
+                form.add_error("file", message)
+        except ServiceError as exc:
+            context["error"] = exc.message
+            status = exc.status
+    return render(request, "portal/verify.html", context, status=status)

@@ -13,6 +13,7 @@ PREFIXES = {
     "sms": "/sms",
     "zalo": "/zalo",
     "payment": "/payment",
+    "signing": "/signing",
 }
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -36,4 +37,5 @@ DEFAULTS: dict[str, dict[str, str]] = {
     },
     "zalo": {"access_token": "standin-zalo-oa-token"},  # noqa: S105 — stand-in only
     "payment": {"merchant": "MOTCUA", "secret": "standin-payment-secret"},  # noqa: S105 — stand-in only
+    "signing": {"sp_id": "motcua-agency", "sp_password": "standin-signing-secret"},  # noqa: S105 — stand-in only
 }

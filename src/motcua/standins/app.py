@@ -205,12 +205,21 @@ def build() -> StandIns:
     from motcua.standins.dvcqg import NationalPortal
     from motcua.standins.payment import Payment
     from motcua.standins.population import Population
+    from motcua.standins.signing import Signing
     from motcua.standins.sms import Sms
     from motcua.standins.vneid import VNeID
     from motcua.standins.zalo import Zalo
 
     inbox = Inbox()
-    systems: list[StandIn] = [VNeID(), Population(), NationalPortal(), Sms(inbox), Zalo(inbox), Payment()]
+    systems: list[StandIn] = [
+        VNeID(),
+        Population(),
+        NationalPortal(),
+        Sms(inbox),
+        Zalo(inbox),
+        Payment(),
+        Signing(),
+    ]
     return StandIns(systems, inbox)
 
 

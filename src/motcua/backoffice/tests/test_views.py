@@ -108,7 +108,8 @@ def test_resolve_with_an_electronic_result_then_return_it(world: Any) -> None:
     )
     assert response.status_code == 302
     dossier.refresh_from_db()
-    assert dossier.status == "resolved" and dossier.result_file and dossier.e_result
+    assert dossier.status == "resolved" and dossier.result_file
+    assert not dossier.e_result  # attached, but not a signed, verified result (no signing service here)
     logged_in(world.receiver).post(
         f"/can-bo/ho-so/{dossier.pk}/xu-ly/return_result/", {"return_result-method": "counter"}
     )
