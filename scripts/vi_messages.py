@@ -8,6 +8,10 @@ import re
 import sys
 
 VI = {
+    # resending the payment request (issue 12)
+    "The payment request is sent again (%(n)s messages).": "Đã gửi lại yêu cầu thanh toán (%(n)s tin).",
+    "Send the payment request again (SMS, Zalo, e-mail)": "Gửi lại yêu cầu thanh toán (SMS, Zalo, thư điện tử)",
+    "There is nothing to send it to: the applicant gave no usable mobile number or e-mail address, or no channel is connected.": "Không có nơi để gửi: người nộp không có số di động hoặc địa chỉ thư điện tử dùng được, hoặc chưa kết nối kênh nhắn tin nào.",
     # PAR INDEX (issue 15, second half)
     "Self-score of %(code)s saved.": "Đã lưu điểm tự chấm tiêu chí %(code)s.",
     "Self-assessment submitted.": "Đã gửi kết quả tự đánh giá.",

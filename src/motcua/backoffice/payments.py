@@ -17,6 +17,7 @@ from motcua.core.errors import NotFound, ServiceError
 from motcua.core.public_url import public_base_url
 from motcua.dossiers.models import Dossier
 from motcua.integrations.payment import services, statements
+from motcua.notifications import services as notifications
 from motcua.web.access import forbidden, staff_required
 
 
@@ -39,6 +40,21 @@ def confirm_transfer(request: HttpRequest, pk: int, payment_id: int) -> HttpResp
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Transfer confirmed; the clock runs again."))
+    return redirect("backoffice:dossier", pk=pk)
+
+
+@staff_required
+@require_POST
+def resend_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the applicant the payment request again, through the outbox (SMS, Zalo, e-mail)."""
+    try:
+        sent = notifications.resend_payment_request(actor=user_of(request), dossier_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The payment request is sent again (%(n)s messages).") % {"n": sent})
     return redirect("backoffice:dossier", pk=pk)
 
 

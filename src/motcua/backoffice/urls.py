@@ -20,6 +20,7 @@ urlpatterns = [
         payments.confirm_transfer,
         name="confirm_transfer",
     ),
+    path("ho-so/<int:pk>/thanh-toan/gui-lai/", payments.resend_request, name="resend_payment_request"),
     path("tim-kiem/", views.search, name="search"),
     path("phan-anh/", petitions.queue, name="petitions"),
     path("phan-anh/nhap/", petitions.entry, name="petition_entry"),

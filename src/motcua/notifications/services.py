@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.accounts.roles import STAFF_ROLES
+from motcua.core.errors import Conflict, Forbidden, NotFound
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.selectors import visible_dossiers
+from motcua.dossiers.workflow import Status
 from motcua.notifications import addresses, channels
 from motcua.notifications.models import ChannelChoice, Skipped
 from motcua.notifications.templates import EVENT_OF_ACTION, TEMPLATES
@@ -26,19 +32,20 @@ def _params(dossier: Dossier, event: DossierEvent, name: str) -> dict[str, str]:
     return params
 
 
-def notify(dossier: Dossier, event: DossierEvent) -> None:
-    """Write the notifications of one dossier event, if it is one the applicant is told of. A
-    number or address that cannot be used is recorded as skipped; it never fails the action."""
+def notify(dossier: Dossier, event: DossierEvent, *, again: str = "") -> int:
+    """Write the notifications of one dossier event, if it is one the applicant is told of; how many.
+    A number or address that cannot be used is recorded as skipped; it never fails the action.
+    ``again`` marks a resend of the same event (its own idempotency keys)."""
     name = EVENT_OF_ACTION.get(str(event.action))
     if name is None:
-        return
+        return 0
     wanted = channels.on()
     if dossier.applicant_user_id is not None and wanted:
         choice = ChannelChoice.objects.filter(user_id=dossier.applicant_user_id).first()
         if choice is not None:
             wanted &= choice.wanted()
     if not wanted:
-        return
+        return 0
     phone = addresses.mobile(dossier.applicant_phone) if wanted & {"sms", "zalo"} else None
     mail = addresses.email(dossier.applicant_email) if "email" in wanted else None
     now = timezone.now()
@@ -74,7 +81,7 @@ def notify(dossier: Dossier, event: DossierEvent) -> None:
         rows.append(
             OutboxMessage(
                 target=channel,
-                key=f"notify:{dossier.pk}:{event.pk}:{channel}",
+                key=f"notify:{dossier.pk}:{event.pk}:{channel}{again}",
                 stream=f"notify:{dossier.pk}:{channel}",
                 dossier_id=dossier.pk,
                 event=name,
@@ -84,6 +91,36 @@ def notify(dossier: Dossier, event: DossierEvent) -> None:
     outbox.enqueue_many(rows)
     if skipped:
         Skipped.objects.bulk_create(skipped)
+    return len(rows)
+
+
+@transaction.atomic
+def resend_payment_request(*, actor: User, dossier_id: int) -> int:
+    """The desk sends the payment request again (the applicant lost the SMS, or changed phone
+    since); how many messages were written."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden()
+    dossier = (
+        visible_dossiers(actor)
+        .select_related("receiving_agency")
+        .select_for_update(of=("self",))
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound()
+    request = dossier.events.filter(action="request_payment").order_by("-id").first()
+    if dossier.status != Status.AWAITING_PAYMENT or request is None:
+        raise Conflict(_("No payment is awaited."), code="no_payment_due")
+    sent = notify(dossier, request, again=f":again:{timezone.now():%Y%m%d%H%M%S%f}")
+    if not sent:
+        raise Conflict(
+            _(
+                "There is nothing to send it to: the applicant gave no usable mobile number or e-mail address, or no channel is connected."
+            ),
+            code="no_channel",
+        )
+    return sent
 
 
 def choose_channels(*, user: User, sms: bool, zalo: bool, email: bool) -> ChannelChoice:

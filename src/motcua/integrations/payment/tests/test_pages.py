@@ -9,6 +9,7 @@ import pytest
 from motcua.agencies.models import CollectingAccount
 from motcua.dossiers.models import Dossier, Payment
 from motcua.dossiers.tests.conftest import CITIZEN_ID, World, logged_in
+from motcua.dossiers.tests.test_lifecycle import act
 from motcua.integrations.payment.tests.test_payments import (
     awaiting,
     pay_at_counter,
@@ -136,3 +137,36 @@ def test_the_desk_uploads_a_bank_statement(world: World, bank: CollectingAccount
     assert done.status_code == 200 and reference in done.content.decode()
     payment = Payment.objects.get(pk=payment_id)
     assert (payment.status, payment.channel, payment.transaction_id) == ("paid", "vietqr", "FT5")
+
+
+@pytest.mark.django_db
+def test_the_desk_sends_the_payment_request_again_through_the_outbox(
+    world: World, bank: CollectingAccount, standins: Any
+) -> None:
+    from motcua.outbox.models import OutboxMessage
+
+    dossier_id, _payment_id = awaiting(world)  # its applicant gave no phone or e-mail: nothing was sent
+    asked = OutboxMessage.objects.filter(dossier_id=dossier_id, event="payment_requested")
+    assert not asked.exists()
+    desk = logged_in(world.specialist)
+    nothing = desk.post(f"/can-bo/ho-so/{dossier_id}/thanh-toan/gui-lai/", follow=True).content.decode()
+    assert "Không có nơi để gửi" in nothing
+    Dossier.objects.filter(pk=dossier_id).update(
+        applicant_phone="0912345678", applicant_email="an@example.vn"
+    )
+    first: set[str] = set()
+    assert "Gửi lại yêu cầu thanh toán" in desk.get(f"/can-bo/ho-so/{dossier_id}/").content.decode()
+    done = desk.post(f"/can-bo/ho-so/{dossier_id}/thanh-toan/gui-lai/", follow=True)
+    assert "Đã gửi lại yêu cầu thanh toán (3 tin)" in done.content.decode()
+    again = set(asked.values_list("key", flat=True)) - first
+    assert len(again) == 3 and all(":again:" in k for k in again)  # new keys: the gateways take them
+    # A stranger's desk may not; after payment there is nothing to resend.
+    assert (
+        logged_in(world.other_specialist).post(f"/can-bo/ho-so/{dossier_id}/thanh-toan/gui-lai/").status_code
+        == 404
+    )
+    act(
+        world.client(world.specialist), dossier_id, "pay", amount_vnd=50000, method="counter", reference="BL1"
+    )
+    refused = desk.post(f"/can-bo/ho-so/{dossier_id}/thanh-toan/gui-lai/", follow=True).content.decode()
+    assert "Hồ sơ không có khoản nào đang chờ thanh toán." in refused
