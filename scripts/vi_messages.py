@@ -8,6 +8,9 @@ import re
 import sys
 
 VI = {
+    "Pay online": "Thanh toán trực tuyến",
+    "You are being taken to the national payment platform to pay. Once paid, it sends you back here.": "Bạn đang được chuyển đến Nền tảng thanh toán trực tuyến để nộp tiền. Thanh toán xong, bạn sẽ được đưa trở lại trang này.",
+    "Go to the payment platform": "Đi tới trang thanh toán",
     # resending the payment request (issue 12)
     "The payment request is sent again (%(n)s messages).": "Đã gửi lại yêu cầu thanh toán (%(n)s tin).",
     "Send the payment request again (SMS, Zalo, e-mail)": "Gửi lại yêu cầu thanh toán (SMS, Zalo, thư điện tử)",

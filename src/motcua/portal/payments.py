@@ -42,7 +42,11 @@ def pay(request: HttpRequest, pk: int, payment_id: int) -> HttpResponseBase:
         messages.error(request, str(exc.message))
         return redirect("portal:my_dossier", pk=pk)
     if started.redirect_url:
-        return redirect(started.redirect_url)
+        # A page with a link, not a 302: the dossier page's CSP (form-action 'self') forbids a form's
+        # POST to end on another site, and Chromium checks the redirect against it.
+        return render(
+            request, "portal/payment_redirect.html", {"redirect_url": started.redirect_url, "pk": pk}
+        )
     payment = services.order_for(user_of(request), pk, payment_id)
     account = services.collecting_account(payment.dossier.receiving_agency)
     return render(
