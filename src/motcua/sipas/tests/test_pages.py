@@ -28,8 +28,8 @@ def test_the_survey_page_shows_index_units_and_weakest_items(world: World, surve
     html = page.content.decode()
     assert page.status_code == 200
     # STC: Q9.1 100, Q9.23 100, Q9.28 0 → I = 100 (one element measured), II = (100 + 0) / 2 = 50.
-    assert "Sở Tài chính tỉnh Đắk Lắk" in html and "75,0 %" in html  # Vietnamese decimal comma
-    assert "Q9.28 Kết quả được trả đúng hạn: <strong>0,0 %</strong>" in html
+    assert "Sở Tài chính tỉnh Đắk Lắk" in html and "75,00 %</span>" in html  # Vietnamese decimal comma
+    assert 'Q9.28 Kết quả được trả đúng hạn: <strong><span class="text-nowrap">0,00 %</span></strong>' in html
     assert "3/40 phiếu" in html
     # Q4: two of the three forms say no officer causes trouble.
     assert "Không có: <strong>66,67 %</strong>" in html and "Có một số: <strong>33,33 %</strong>" in html
