@@ -28,7 +28,7 @@ VI = {
     "No unit has submitted yet.": "Chưa có đơn vị nào gửi kết quả tự đánh giá.",
     "Ranking": "Xếp hạng",
     "Group": "Nhóm",
-    "Change": "Tăng/giảm",
+    "Change on last year": "Tăng/giảm so với năm trước",
     "Fields": "Lĩnh vực",
     "submitted": "đã gửi",
     "not submitted": "chưa gửi",
