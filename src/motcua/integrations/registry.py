@@ -1,12 +1,16 @@
 """The adapter for each national system, picked from the configuration (``config``).
 
 Each function answers the adapter to use, or None when the system is off; callers show "not
-connected" rather than pretending. New systems add one function here.
+connected" rather than pretending. New systems add one function here, naming their adapter's
+factory for ``_adapter``, which builds one per configuration.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
+from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 
@@ -20,12 +24,13 @@ from motcua.integrations.vneid.ports import CitizenIdP
 from motcua.integrations.zalo.ports import ZnsSender
 
 
-def population_registry() -> PopulationRegistry | None:
-    """The population database's adapter, or None when it is not configured."""
-    found = config.system("population")
+def _adapter(factory: str, found: config.SystemConfig | None, **extra: object) -> Any:
+    """The adapter ``factory`` ("module:callable") builds for a system's configuration, or None
+    when the system is off."""
     if found is None:
         return None
-    return _population(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
+    options = tuple(sorted(found.options.items()))
+    return _built(factory, found.name, found.url, found.standin, options, _timeout(), tuple(extra.items()))
 
 
 def _timeout() -> float:
@@ -33,13 +38,28 @@ def _timeout() -> float:
 
 
 @cache
-def _population(
-    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
-) -> PopulationRegistry:
-    """One adapter (and its pool of connections) per configuration."""
-    from motcua.integrations.population.client import PopulationClient
+def _built(
+    factory: str,
+    name: str,
+    url: str,
+    standin: bool,
+    options: tuple[tuple[str, str], ...],
+    timeout: float,
+    extra: tuple[tuple[str, object], ...],
+) -> Any:
+    """One adapter (its pool of connections, its session) per configuration; the timeout is part
+    of the key, so a changed setting gets a new one. Imported here, not at start-up."""
+    module, attribute = factory.split(":")
+    build = getattr(import_module(module), attribute)
+    return build(config.SystemConfig(name, url, standin, dict(options)), **dict(extra))
 
-    return PopulationClient(config.SystemConfig("population", url, standin, dict(options)))
+
+def population_registry() -> PopulationRegistry | None:
+    """The population database's adapter, or None when it is not configured."""
+    found: PopulationRegistry | None = _adapter(
+        "motcua.integrations.population.client:PopulationClient", config.system("population")
+    )
+    return found
 
 
 def citizen_idp() -> CitizenIdP | None:
@@ -51,21 +71,12 @@ def citizen_idp() -> CitizenIdP | None:
 
 
 def national_portal() -> NationalPortalSync | None:
-    """The national portal's dossier sync, or None when it is not configured."""
-    found = config.system("dvcqg")
-    if found is None:
-        return None
-    return _national_portal(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
-
-
-@cache
-def _national_portal(
-    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
-) -> NationalPortalSync:
-    """One adapter per configuration: it keeps the portal's session and a pool of connections."""
-    from motcua.integrations.dvcqg.client import NationalPortalClient
-
-    return NationalPortalClient(config.SystemConfig("dvcqg", url, standin, dict(options)), attempts=1)
+    """The national portal's dossier sync, or None when it is not configured. One attempt a call:
+    the outbox retries."""
+    found: NationalPortalSync | None = _adapter(
+        "motcua.integrations.dvcqg.client:NationalPortalClient", config.system("dvcqg"), attempts=1
+    )
+    return found
 
 
 def sms_gateway(agency_code: str = "") -> SmsGateway | None:
@@ -82,79 +93,41 @@ def sms_gateway(agency_code: str = "") -> SmsGateway | None:
     if prefix is not None:
         options.update(providers[prefix])
     url = str(options.pop("url", "") or found.url)
-    return _sms(url, found.standin, tuple(sorted(options.items())), _timeout())
-
-
-@cache
-def _sms(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> SmsGateway:
-    from motcua.integrations.sms.client import VnptSms
-
-    return VnptSms(config.SystemConfig("sms", url, standin, dict(options)))
+    gateway: SmsGateway = _adapter(
+        "motcua.integrations.sms.client:VnptSms", replace(found, url=url, options=options)
+    )
+    return gateway
 
 
 def zns_sender() -> ZnsSender | None:
     """Zalo ZNS, or None when it is not configured."""
-    found = config.system("zalo")
-    if found is None:
-        return None
-    return _zalo(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
-
-
-@cache
-def _zalo(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> ZnsSender:
-    from motcua.integrations.zalo.client import ZnsClient
-
-    return ZnsClient(config.SystemConfig("zalo", url, standin, dict(options)))
+    found: ZnsSender | None = _adapter("motcua.integrations.zalo.client:ZnsClient", config.system("zalo"))
+    return found
 
 
 def payment_gateway() -> PaymentGateway | None:
     """The national payment platform, or None when it is not configured."""
-    found = config.system("payment")
-    if found is None:
-        return None
-    return _payment(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
-
-
-@cache
-def _payment(url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float) -> PaymentGateway:
-    from motcua.integrations.payment.client import PaymentPlatform
-
-    return PaymentPlatform(config.SystemConfig("payment", url, standin, dict(options)))
+    found: PaymentGateway | None = _adapter(
+        "motcua.integrations.payment.client:PaymentPlatform", config.system("payment")
+    )
+    return found
 
 
 def remote_signer() -> RemoteSigner | None:
     """The agency's remote-signing service for results, or None when it is not configured."""
-    found = config.system("signing")
-    if found is None:
-        return None
-    return _remote_signer(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
-
-
-@cache
-def _remote_signer(
-    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
-) -> RemoteSigner:
-    from motcua.integrations.signing.client import RemoteSigningClient
-
-    return RemoteSigningClient(config.SystemConfig("signing", url, standin, dict(options)))
+    found: RemoteSigner | None = _adapter(
+        "motcua.integrations.signing.client:RemoteSigningClient", config.system("signing")
+    )
+    return found
 
 
 def signature_verifier() -> SignatureVerifier | None:
     """The verifier of signed results: None when signing is not configured. The trust roots are read
     once per configuration (the stand-in's test root, or the configured bundle)."""
-    found = config.system("signing")
-    if found is None:
-        return None
-    return _verifier(found.url, found.standin, tuple(sorted(found.options.items())), _timeout())
-
-
-@cache
-def _verifier(
-    url: str, standin: bool, options: tuple[tuple[str, str], ...], timeout: float
-) -> SignatureVerifier:
-    from motcua.integrations.signing.client import verifier_for
-
-    return verifier_for(config.SystemConfig("signing", url, standin, dict(options)))
+    found: SignatureVerifier | None = _adapter(
+        "motcua.integrations.signing.client:verifier_for", config.system("signing")
+    )
+    return found
 
 
 def uploaded_result_verifier() -> SignatureVerifier | None:
