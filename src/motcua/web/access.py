@@ -34,39 +34,25 @@ def forbidden(request: HttpRequest, *, staff_page: bool) -> HttpResponse:
     return render(request, "portal/forbidden.html", {"staff_page": staff_page}, status=403)
 
 
-def citizen_required(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if not is_citizen(request.user):
-            return forbidden(request, staff_page=False)
-        return view(request, *args, **kwargs)
+def _required(allowed: Callable[[Any], bool], *, staff_page: bool) -> Callable[[View], View]:
+    """A view for logged-in users that ``allowed`` accepts: anyone else logs in (on the staff or the
+    portal login page) or is shown the 403 page."""
+    login = "backoffice:login" if staff_page else "portal:login"
 
-    return wrapped
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse(login))
+            if not allowed(request.user):
+                return forbidden(request, staff_page=staff_page)
+            return view(request, *args, **kwargs)
 
+        return wrapped
 
-def staff_required(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
-        if not is_staff_user(request.user):
-            return forbidden(request, staff_page=True)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return decorate
 
 
-def admin_required(view: View) -> View:
-    """Pages for the province's administrators only."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
-        if not is_admin(request.user):
-            return forbidden(request, staff_page=True)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+citizen_required = _required(is_citizen, staff_page=False)
+staff_required = _required(is_staff_user, staff_page=True)
+admin_required = _required(is_admin, staff_page=True)  # pages for the province's administrators only
