@@ -146,22 +146,8 @@ def drain(*, budget_seconds: float | None = None, batch: int | None = None) -> D
                 outcome = sending[message.id].result() if message.id in sending else _send(message)
                 if outcome is None:
                     delivered.append(message.id)
-                    continue
-                retryable, error = outcome
-                attempts = message.attempts + 1
-                if retryable and attempts < opts["max_attempts"]:
-                    down.add(message.target)
-                    _release(
-                        message,
-                        attempts=attempts,
-                        last_error=error,
-                        next_attempt_at=now + backoff(attempts),
-                    )
-                    done.retried += 1
                 else:
-                    _release(message, attempts=attempts, last_error=error, state=State.FAILED)
-                    logger.warning("outbox %s %s is a dead letter: %s", message.target, message.id, error)
-                    done.failed += 1
+                    _failed(message, outcome, now, down, done)
         if delivered:
             # One write for the batch: a worker killed before it resends these, and their keys make
             # the receiver take them once.
@@ -174,6 +160,23 @@ def drain(*, budget_seconds: float | None = None, batch: int | None = None) -> D
             )
             done.delivered += len(delivered)
     return done
+
+
+def _failed(
+    message: OutboxMessage, outcome: tuple[bool, str], now: datetime, down: set[str], done: Drained
+) -> None:
+    """Put a message that was not delivered back in line with its backoff (its counterpart is then
+    taken for down in this pass), or make it a dead letter."""
+    retryable, error = outcome
+    attempts = message.attempts + 1
+    if retryable and attempts < settings.MOTCUA_OUTBOX["max_attempts"]:
+        down.add(message.target)
+        _release(message, attempts=attempts, last_error=error, next_attempt_at=now + backoff(attempts))
+        done.retried += 1
+    else:
+        _release(message, attempts=attempts, last_error=error, state=State.FAILED)
+        logger.warning("outbox %s %s is a dead letter: %s", message.target, message.id, error)
+        done.failed += 1
 
 
 def _send(message: OutboxMessage) -> tuple[bool, str] | None:
