@@ -76,14 +76,23 @@ from motcua.outbox.models import OutboxMessage, State
 if connection.vendor == "postgresql":
     with connection.cursor() as c:
         c.execute("ANALYZE")
+import cProfile, io, pstats
+profiler = cProfile.Profile() if PROFILE else None
 started = time.perf_counter()
 total = delivery.Drained()
+if profiler:
+    profiler.enable()
 while True:
     done = delivery.drain(budget_seconds=600)
     total.delivered += done.delivered; total.retried += done.retried; total.failed += done.failed
     if not done.handled:
         break
 elapsed = time.perf_counter() - started
+if profiler:
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+    print(out.getvalue())
 from motcua.dossiers.models import Dossier
 result = {"seconds": elapsed, "delivered": total.delivered, "retried": total.retried, "failed": total.failed,
           "left": OutboxMessage.objects.exclude(state=State.DELIVERED).count(),
@@ -94,6 +103,9 @@ result = {"seconds": elapsed, "delivered": total.delivered, "retried": total.ret
 def main(argv: list[str] | None = None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_sync", description=__doc__)
     parser.add_argument("--dossiers", type=int, default=10_000)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the draining process spends its time"
+    )
     args = parser.parse_args(argv)
     from motcua.standins.process import running
 
@@ -102,7 +114,7 @@ def main(argv: list[str] | None = None) -> list[str]:
         env = db.env | {"MOTCUA_STANDINS_URL": standins}
         loaded = django_json(env, f"DOSSIERS = {args.dossiers}\n" + LOAD, timeout=1200)
         log(f"{db.label}: {args.dossiers} dossiers, {loaded['messages']} outbox messages for the portal")
-        out = django_json(env, DRAIN, timeout=1800)
+        out = django_json(env, f"PROFILE = {args.profile}\n" + DRAIN, timeout=1800, show=args.profile)
         indicators = f"{standins}/dvcqg/_indicators?from=2000-01-01&to=2100-12-31"
         with urllib.request.urlopen(indicators, timeout=10) as r:  # noqa: S310 — the stand-ins on loopback
             portal = json.load(r)

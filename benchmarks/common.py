@@ -150,8 +150,9 @@ def scratch_database(name: str, extra_env: dict[str, str] | None = None) -> Iter
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def django_json(env: dict[str, str], code: str, timeout: float = 600) -> Any:
-    """Run ``code`` (which binds ``result``) under ``motcua shell``; ``result`` back as JSON."""
+def django_json(env: dict[str, str], code: str, timeout: float = 600, *, show: bool = False) -> Any:
+    """Run ``code`` (which binds ``result``) under ``motcua shell``; ``result`` back as JSON (and what
+    it printed, with ``show``)."""
     done = subprocess.run(  # noqa: S603 — our own interpreter and arguments
         [
             sys.executable,
@@ -172,6 +173,8 @@ def django_json(env: dict[str, str], code: str, timeout: float = 600) -> Any:
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])
+    if show:
+        print("\n".join(x for x in done.stdout.splitlines() if not x.startswith("RESULT:")), flush=True)
     line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith("RESULT:"))
     return json.loads(line.removeprefix("RESULT:"))
 

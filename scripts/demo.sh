@@ -18,4 +18,6 @@ if [ -z "${MOTCUA_STANDINS_URL:-}" ]; then
 fi
 "$bin/motcua" worker &
 pids+=($!)
+# The demo's last week on the portal stand-in (which starts empty each time: --again), sent by the worker.
+"$bin/motcua" publish-to-portal --days 7 --again || true
 "$bin/motcua" serve --host "$host" --port "$port"

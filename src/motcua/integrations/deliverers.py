@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from motcua.integrations.dvcqg import services as national_portal
-from motcua.outbox.delivery import deliverer
+from motcua.outbox.delivery import batch_deliverer
 
-deliverer(national_portal.TARGET)(national_portal.deliver)
+batch_deliverer(national_portal.TARGET)(national_portal.deliver_many)

@@ -15,6 +15,10 @@ every database write stays in the worker's own thread.
 
 A deliverer raises ``Unavailable`` (down, slow, broken: tried again with backoff) or ``Rejected``
 (the counterpart refuses it: retrying will not help, it becomes a dead letter at once).
+
+A counterpart that takes many messages in one call (the national portal's ``data[]``) registers a
+batch deliverer instead (``deliverer(..., batch=True)``): it is given every head of its target
+claimed in the pass and answers, per message, None or the exception it would have raised.
 """
 
 from __future__ import annotations
@@ -38,8 +42,11 @@ from motcua.outbox.models import OutboxMessage, State
 logger = logging.getLogger("motcua.outbox")
 
 Deliverer = Callable[[OutboxMessage], None]
+BatchDeliverer = Callable[[list[OutboxMessage]], dict[int, Exception | None]]
 DELIVERERS: dict[str, Deliverer] = {}
+BATCHED: dict[str, BatchDeliverer] = {}
 CONCURRENT: set[str] = set()  # targets whose deliverer may run in the pool's threads
+Outcome = tuple[bool, str] | None  # None: delivered; else (worth retrying, why not)
 
 
 def deliverer(target: str, *, concurrent: bool = False) -> Callable[[Deliverer], Deliverer]:
@@ -50,11 +57,25 @@ def deliverer(target: str, *, concurrent: bool = False) -> Callable[[Deliverer],
     sent at once by ``MOTCUA_OUTBOX_THREADS`` threads while the worker records the outcomes."""
 
     def register(func: Deliverer) -> Deliverer:
+        BATCHED.pop(target, None)
         DELIVERERS[target] = func
         if concurrent:
             CONCURRENT.add(target)
         else:
             CONCURRENT.discard(target)
+        return func
+
+    return register
+
+
+def batch_deliverer(target: str) -> Callable[[BatchDeliverer], BatchDeliverer]:
+    """Register the function that sends many messages of ``target`` at once: it answers each
+    message's id with None (delivered) or the exception that kept it back."""
+
+    def register(func: BatchDeliverer) -> BatchDeliverer:
+        DELIVERERS.pop(target, None)
+        CONCURRENT.discard(target)
+        BATCHED[target] = func
         return func
 
     return register
@@ -129,9 +150,10 @@ def drain(*, budget_seconds: float | None = None, batch: int | None = None) -> D
         if not claimed:
             break
         delivered: list[int] = []
+        singly = _send_batches(claimed, now, down, done, delivered)
         step = max(1, int(opts["threads"]))
-        for start in range(0, len(claimed), step):
-            wave = claimed[start : start + step]
+        for start in range(0, len(singly), step):
+            wave = singly[start : start + step]
             # The heads of distinct streams: sending them at once keeps every stream's order.
             sending = {
                 m.id: _pool(step).submit(_send, m)
@@ -179,18 +201,58 @@ def _failed(
         done.failed += 1
 
 
-def _send(message: OutboxMessage) -> tuple[bool, str] | None:
+def _send_batches(
+    claimed: list[OutboxMessage], now: datetime, down: set[str], done: Drained, delivered: list[int]
+) -> list[OutboxMessage]:
+    """Send the claimed messages of batch deliverers, a call per target; the others, back."""
+    groups: dict[str, list[OutboxMessage]] = {}
+    singly = []
+    for message in claimed:
+        if message.target in BATCHED:
+            groups.setdefault(message.target, []).append(message)
+        else:
+            singly.append(message)
+    for target, messages in groups.items():
+        if target in down:
+            for message in messages:
+                _release(message, next_attempt_at=now + backoff(1))
+            done.deferred += len(messages)
+            continue
+        try:
+            answers = BATCHED[target](messages)
+        except Exception as exc:  # the whole call failed: the same for each of its messages
+            answers = dict.fromkeys((m.id for m in messages), exc)
+        for message in messages:
+            if message.id in answers:
+                outcome = _outcome(message, answers[message.id])
+            else:  # a deliverer that forgot one has not delivered it
+                outcome = True, f"the {target!r} deliverer gave no answer for this message"
+            if outcome is None:
+                delivered.append(message.id)
+            else:
+                _failed(message, outcome, now, down, done)
+    return singly
+
+
+def _send(message: OutboxMessage) -> Outcome:
     """None when delivered; else (worth retrying, why not)."""
     send = DELIVERERS.get(message.target)
     if send is None:
         return True, f"no deliverer for {message.target!r} in this worker"
     try:
         send(message)  # not in a transaction: on SQLite that would hold the write lock through the call
-    except Rejected as exc:
-        return False, exc.detail[:500]
-    except Unavailable as exc:
-        return True, exc.detail[:500]
-    except Exception as exc:  # a bug must not stop the others; it is retried, then left for an admin
-        logger.exception("outbox %s %s: unexpected error", message.target, message.id)
-        return True, f"{type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:
+        return _outcome(message, exc)
     return None
+
+
+def _outcome(message: OutboxMessage, exc: Exception | None) -> Outcome:
+    if exc is None:
+        return None
+    if isinstance(exc, Rejected):
+        return False, exc.detail[:500]
+    if isinstance(exc, Unavailable):
+        return True, exc.detail[:500]
+    # A bug must not stop the others; it is retried, then left for an admin.
+    logger.error("outbox %s %s: unexpected error", message.target, message.id, exc_info=exc)
+    return True, f"{type(exc).__name__}: {exc}"[:500]

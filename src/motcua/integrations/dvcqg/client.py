@@ -86,9 +86,14 @@ class NationalPortalClient:
 
     # --- the services ------------------------------------------------------------------------------
     def upsert_dossier(self, unit_code: str, record: DossierSnapshot, *, update: bool = False) -> None:
-        code, message, _ = self._call(lambda s: wire.upsert_body(s, unit_code, record, update=update))
+        code, message, _ = self._call(lambda s: wire.upsert_body(s, unit_code, [record], update=update))
         if not update and wire.already_exists(code, message):
-            code, message, _ = self._call(lambda s: wire.upsert_body(s, unit_code, record, update=True))
+            code, message, _ = self._call(lambda s: wire.upsert_body(s, unit_code, [record], update=True))
+        self._ok(code, message, "DongBoHoSoMC")
+
+    def upsert_dossiers(self, unit_code: str, records: Sequence[DossierSnapshot], *, update: bool) -> None:
+        # One record the portal already has refuses the whole add: the caller then sends them singly.
+        code, message, _ = self._call(lambda s: wire.upsert_body(s, unit_code, records, update=update))
         self._ok(code, message, "DongBoHoSoMC")
 
     def append_progress(self, unit_code: str, entries: Sequence[ProgressEntry]) -> None:

@@ -95,7 +95,11 @@ class ProgressEntry:
 class NationalPortalSync(Protocol):
     def upsert_dossier(
         self, unit_code: str, record: DossierSnapshot, *, update: bool = False
-    ) -> None: ...  # DongBoHoSoMC
+    ) -> None: ...  # DongBoHoSoMC; an add of a record already there is resent as an update
+
+    def upsert_dossiers(
+        self, unit_code: str, records: Sequence[DossierSnapshot], *, update: bool
+    ) -> None: ...  # DongBoHoSoMC with many records: all taken, or the call refused
 
     def append_progress(self, unit_code: str, entries: Sequence[ProgressEntry]) -> None: ...  # ≤ 10 a call
 

@@ -148,13 +148,15 @@ def chunks(entries: Sequence[ProgressEntry]) -> Iterator[list[dict[str, str]]]:
         yield [progress(e) for e in entries[start : start + PROGRESS_CHUNK]]
 
 
-def upsert_body(session: str, unit_code: str, d: DossierSnapshot, *, update: bool) -> dict[str, Any]:
+def upsert_body(
+    session: str, unit_code: str, records: Sequence[DossierSnapshot], *, update: bool
+) -> dict[str, Any]:
     return {
         "session": session,
         "madonvi": unit_code,
         "service": "DongBoHoSoMC",
         "isUpdating": "True" if update else "False",
-        "data": [record(d)],
+        "data": [record(d) for d in records],
     }
 
 

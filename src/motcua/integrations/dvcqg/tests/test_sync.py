@@ -98,6 +98,25 @@ def test_an_online_dossier_is_published_from_its_receipt_with_its_submission(
     assert [p["TrangThai"] for p in kept["progress"]] == ["1", "2"] and kept["record"]["KenhThucHien"] == "2"
 
 
+def test_a_backlog_goes_in_shared_calls_and_a_record_the_portal_refuses_fails_alone(
+    world: World, dvcqg: StandinsControl
+) -> None:
+    made = [counter_dossier(world) for _ in range(4)]
+    # A code that does not start with the unit's: the portal refuses the call that carries it.
+    Dossier.objects.filter(pk=made[1]["id"]).update(code="X-" + made[1]["code"])
+    before = portal(dvcqg.url, "/_settings", {})["calls"]
+    done = delivery.drain()
+    assert (done.delivered, done.failed) == (3, 1)
+    failed = OutboxMessage.objects.get(state=State.FAILED)
+    assert failed.dossier_id == made[1]["id"] and "madonvi" in failed.last_error
+    for d in (made[0], made[2], made[3]):
+        assert [p["TrangThai"] for p in portal(dvcqg.url, f"/_records/{d['code']}")["progress"]] == ["1", "2"]
+    assert not Dossier.objects.get(pk=made[1]["id"]).synced_to_national_portal
+    assert Dossier.objects.filter(synced_to_national_portal=True).count() == 3
+    # The refused batch of four, then each record alone, then one progress call for six entries.
+    assert portal(dvcqg.url, "/_settings", {})["calls"] - before == 1 + 4 + 1
+
+
 def test_a_portal_that_is_down_delays_the_sync_and_loses_nothing(
     world: World, dvcqg: StandinsControl
 ) -> None:
