@@ -229,6 +229,9 @@ MOTCUA_OUTBOX = {
     # Threads that send the heads of different streams at once, for deliverers that allow it.
     "threads": int(os.environ.get("MOTCUA_OUTBOX_THREADS", "8")),
     "budget_seconds": float(os.environ.get("MOTCUA_OUTBOX_BUDGET_SECONDS", "20")),
+    # The share of its time a worker's delivery loop may be busy while there is more to send: 1.0
+    # drains a backlog as fast as it can; lower leaves the CPU to the desks during a catch-up.
+    "duty": float(os.environ.get("MOTCUA_OUTBOX_DUTY", "1.0")),
     "idle_seconds": float(
         os.environ.get("MOTCUA_OUTBOX_IDLE_SECONDS", "0.5")
     ),  # a look when there was nothing

@@ -1,0 +1,147 @@
+"""The portal's backlog catching up beside the desks (issue 13: after a 1-hour outage of the national
+portal, the catch-up must not raise intake latency by more than 10 %).
+
+    scripts/with-postgres.sh .venv/bin/python -m benchmarks.bench_catchup [--pairs 5] [--nice 10]
+
+A database of its own holds a backlog for the portal (``--dossiers`` dossiers with six status
+changes each, as in bench_sync: more than an hour of a province's day), ``motcua serve`` and the
+stand-ins run, and desks file counter dossiers at a steady pace (``--clients`` closed-loop clients,
+not a saturating crowd). The same short intake run is measured alternately without a worker (A)
+and with ``motcua worker`` draining the backlog (B), A B A B …; the figure is the median over the
+pairs of B's median latency over A's, with the spread. ``--nice`` runs the worker at that niceness,
+as a systemd unit's ``Nice=`` would (0: as the app).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+from benchmarks.bench_sync import LOAD
+from benchmarks.common import (
+    CLIENTS,
+    PROCEDURE,
+    REPO,
+    Database,
+    Server,
+    django_json,
+    load,
+    log,
+    prepare,
+    query,
+    scratch_database,
+)
+
+TARGET_RATIO = 1.10
+
+
+def delivered(db: Database) -> int:
+    return int(query(db, "SELECT COUNT(*) FROM outbox_outboxmessage WHERE state = 'delivered'")[0][0])
+
+
+def start_worker(env: dict[str, str], nice: int, log_path: os.PathLike[str]) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "motcua.cli", "worker"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
+    with open(log_path, "ab") as out:
+        return subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
+            command, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def main(argv: list[str] | None = None) -> list[str]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_catchup", description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=6000, help="dossiers in the backlog (default 6000)")
+    parser.add_argument("--pairs", type=int, default=5, help="A/B pairs (default 5)")
+    parser.add_argument("--duration", type=float, default=5.0, help="measured seconds of each run")
+    parser.add_argument("--clients", type=int, default=2, help="desks filing at once (default 2)")
+    parser.add_argument("--nice", type=int, default=10, help="the worker's niceness (default 10; 0: none)")
+    parser.add_argument(
+        "--duty", type=float, default=0.25, help="the worker's MOTCUA_OUTBOX_DUTY (default 0.25; 1: flat out)"
+    )
+    args = parser.parse_args(argv)
+    from motcua.standins.process import running
+
+    with scratch_database("catchup") as db, running() as standins:
+        data = prepare(db, receivers=CLIENTS)
+        env = db.env | {"MOTCUA_STANDINS_URL": standins}
+        backlog = django_json(env, f"DOSSIERS = {args.dossiers}\n" + LOAD, timeout=1200)["messages"]
+        log(f"catch-up: {db.label}: a backlog of {backlog} portal messages for {args.dossiers} dossiers")
+        ratios: list[float] = []
+        rates: list[float] = []
+        rows: list[str] = []
+        with Server(env, workers=2, threads=4, log_path=db.tmp / "server.log") as server:
+
+            def intake(label: str) -> float:
+                result = load(
+                    server.port,
+                    scenario="intake",
+                    clients=args.clients,
+                    duration=args.duration,
+                    max_requests=100_000,
+                    warmup_seconds=0.5,
+                    params={"tokens": data["tokens"], "procedure": PROCEDURE, "run": secrets.token_hex(4)},
+                    name=label,
+                    setup="",
+                )
+                if result.errors or set(result.statuses) != {"201"}:
+                    raise RuntimeError(f"intake failed: {result.statuses}, {result.errors} errors")
+                return result.percentile(50)
+
+            for pair in range(args.pairs):
+                alone = intake("A")
+                worker = start_worker(
+                    env | {"MOTCUA_OUTBOX_DUTY": str(args.duty)}, args.nice, db.tmp / "worker.log"
+                )
+                try:
+                    before = delivered(db)
+                    deadline = time.monotonic() + 60
+                    while delivered(db) <= before and time.monotonic() < deadline:  # it is delivering
+                        time.sleep(0.2)
+                    before = delivered(db)
+                    started = time.monotonic()
+                    beside = intake("B")
+                    drained = delivered(db) - before
+                    rates.append(drained / (time.monotonic() - started))
+                finally:
+                    stop(worker)
+                if drained <= 0:
+                    raise RuntimeError("the worker delivered nothing during the run: the backlog ran out?")
+                ratios.append(beside / alone)
+                row = (
+                    f"  pair {pair + 1}: intake p50 {alone:.1f} ms alone, {beside:.1f} ms beside the catch-up "
+                    f"({drained} messages closed meanwhile): ×{beside / alone:.3f}"
+                )
+                log(row)
+                rows.append(row)
+    median = statistics.median(ratios)
+    verdict = "PASS" if median <= TARGET_RATIO else "FAIL"
+    line = (
+        f"catch-up: intake p50 beside the portal's catch-up / alone = ×{median:.3f} median of {len(ratios)} "
+        f"pairs (spread ×{min(ratios):.3f}–×{max(ratios):.3f}; target ≤ ×{TARGET_RATIO:.2f}) — {verdict} "
+        f"[{args.clients} desks, worker nice {args.nice}, MOTCUA_OUTBOX_DUTY {args.duty}: the backlog drained "
+        f"at {statistics.median(rates):.0f} messages/s meanwhile, {db.label}]"
+    )
+    print(line, flush=True)
+    return [*rows, line]
+
+
+if __name__ == "__main__":
+    main()
