@@ -34,18 +34,26 @@ def _params(dossier: Dossier, event: DossierEvent, name: str) -> dict[str, str]:
 
 def notify(dossier: Dossier, event: DossierEvent, *, again: str = "") -> int:
     """Write the notifications of one dossier event, if it is one the applicant is told of; how many.
-    A number or address that cannot be used is recorded as skipped; it never fails the action.
     ``again`` marks a resend of the same event (its own idempotency keys)."""
+    rows = messages(dossier, event, again=again)
+    outbox.enqueue_many(rows)
+    return len(rows)
+
+
+def messages(dossier: Dossier, event: DossierEvent, *, again: str = "") -> list[OutboxMessage]:
+    """The outbox rows that tell the applicant of one dossier event, for the change to write with
+    its own (one INSERT for them all). A number or address that cannot be used is recorded as
+    skipped; it never fails the action."""
     name = EVENT_OF_ACTION.get(str(event.action))
     if name is None:
-        return 0
+        return []
     wanted = channels.on()
     if dossier.applicant_user_id is not None and wanted:
         choice = ChannelChoice.objects.filter(user_id=dossier.applicant_user_id).first()
         if choice is not None:
             wanted &= choice.wanted()
     if not wanted:
-        return 0
+        return []
     phone = addresses.mobile(dossier.applicant_phone) if wanted & {"sms", "zalo"} else None
     mail = addresses.email(dossier.applicant_email) if "email" in wanted else None
     now = timezone.now()
@@ -88,10 +96,9 @@ def notify(dossier: Dossier, event: DossierEvent, *, again: str = "") -> int:
                 payload=payload,
             )
         )
-    outbox.enqueue_many(rows)
     if skipped:
         Skipped.objects.bulk_create(skipped)
-    return len(rows)
+    return rows
 
 
 @transaction.atomic

@@ -133,7 +133,9 @@ class NationalPortal(StandIn):
                 self.progress.clear()
                 self._sessions.clear()
                 self.calls = 0
-        return json_response({"session_ttl": self.session_ttl, "records": len(self.records), "calls": self.calls})
+        return json_response(
+            {"session_ttl": self.session_ttl, "records": len(self.records), "calls": self.calls}
+        )
 
     # --- the wire ------------------------------------------------------------------------------------------
     def on_auth(self, request: Request) -> Response:

@@ -1,6 +1,6 @@
 """Publishing dossiers to the national portal (contract §8.5, integrations.md §3.6).
 
-Every change that writes a dossier event calls ``dossier_changed`` in its transaction: one outbox
+Every change that writes a dossier event writes ``sync_messages`` in its transaction: one outbox
 message per change, on the dossier's own stream, so the portal hears of them in order. The
 deliverer sends the record as it stands then, and the progress entries of every event the portal
 has not accepted yet — so a backlog of six changes to one dossier costs one record and one progress
@@ -55,18 +55,21 @@ ACTION_VI = {
 }
 
 
-def dossier_changed(dossier: Dossier, event_id: int) -> None:
-    """Queue the dossier's publication after event ``event_id`` (inside the change's transaction)."""
+def sync_messages(dossier: Dossier, event_id: int) -> list[OutboxMessage]:
+    """The outbox row that publishes the dossier after event ``event_id`` (none before it has a code,
+    or with the portal off); the change that made the event writes it in its own transaction."""
     if not dossier.code or not config.is_on(TARGET):
-        return
-    outbox.enqueue(
-        TARGET,
-        _key(dossier.pk, event_id),
-        {"upto_event": event_id},
-        dossier_id=dossier.pk,
-        stream=f"dossier:{dossier.pk}:{TARGET}",
-        event="sync",
-    )
+        return []
+    return [
+        OutboxMessage(
+            target=TARGET,
+            key=_key(dossier.pk, event_id),
+            payload={"upto_event": event_id},
+            dossier_id=dossier.pk,
+            stream=f"dossier:{dossier.pk}:{TARGET}",
+            event="sync",
+        )
+    ]
 
 
 def publish_received(start: date, end: date, *, again: bool = False) -> int:
