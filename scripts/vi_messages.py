@@ -8,6 +8,17 @@ import re
 import sys
 
 VI = {
+    # the dashboard's fees paid by channel (issue 12, item 5)
+    "Fees paid, by channel": "Thanh toán phí, lệ phí theo kênh",
+    "Payment channel": "Kênh thanh toán",
+    "Dossiers paid": "Số hồ sơ đã thanh toán",
+    "Share": "Tỷ lệ",
+    "Share of the dossiers with a fee": "Tỷ lệ trên số hồ sơ có phí, lệ phí",
+    "online in the index": "trực tuyến theo Bộ chỉ số 766",
+    "Payment platform of the national public service portal": "Nền tảng thanh toán của Cổng Dịch vụ công quốc gia",
+    "At the one-stop counter (cash or card)": "Nộp trực tiếp tại Bộ phận Một cửa (tiền mặt, thẻ)",
+    "Shares of the %(n)s dossiers with a fee or charge received in the period; a dossier paid through two channels counts under both. The index counts %(online)s of them as paid online: those paid on the national platform or the province's gateway.": "Tỷ lệ trên %(n)s hồ sơ có phí, lệ phí tiếp nhận trong kỳ; hồ sơ thanh toán qua hai kênh được tính ở cả hai kênh. Bộ chỉ số 766 tính %(online)s hồ sơ trong số đó là thanh toán trực tuyến: những hồ sơ thanh toán qua Nền tảng thanh toán của Cổng Dịch vụ công quốc gia hoặc Cổng thanh toán của tỉnh.",
+    "No dossier with a fee or charge was received in the period.": "Không có hồ sơ nào có phí, lệ phí được tiếp nhận trong kỳ.",
     "Pay online": "Thanh toán trực tuyến",
     "You are being taken to the national payment platform to pay. Once paid, it sends you back here.": "Bạn đang được chuyển đến Nền tảng thanh toán trực tuyến để nộp tiền. Thanh toán xong, bạn sẽ được đưa trở lại trang này.",
     "Go to the payment platform": "Đi tới trang thanh toán",

@@ -22,7 +22,7 @@ from motcua.core.errors import InvalidInput
 from motcua.core.schema import error_response
 from motcua.monitoring import exports, query, rollup, selectors
 from motcua.monitoring import index as engine
-from motcua.monitoring.selectors import REPORT_COLUMNS, ReportRow, UnitIndex
+from motcua.monitoring.selectors import PAYMENT_COLUMNS, REPORT_COLUMNS, ReportRow, UnitIndex
 
 PERIOD = [
     OpenApiParameter("agency", str, description="Agency code (default: your own agency)"),
@@ -74,7 +74,7 @@ INDEX = inline_serializer(
         "groups": _GROUP.__class__(many=True),
     },
 )
-_COUNTS = {c: serializers.IntegerField() for c in (*REPORT_COLUMNS, "to_settle")}
+_COUNTS = {c: serializers.IntegerField() for c in (*REPORT_COLUMNS, "to_settle", *PAYMENT_COLUMNS)}
 _ROW = inline_serializer(
     "DossierReportRow", {"key": serializers.CharField(), "label": serializers.CharField(), **_COUNTS}
 )
@@ -87,6 +87,11 @@ REPORT = inline_serializer(
         "to": serializers.DateField(),
         "group_by": serializers.ChoiceField(choices=query.GROUP_BY),
         "columns": serializers.ListField(child=serializers.CharField()),
+        "payment_columns": serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Beside the contract's columns: dossiers received with a fee, and those paid through "
+            "each channel (a dossier paid through two counts under both).",
+        ),
         "rows": _ROW.__class__(many=True),
         "total": inline_serializer("DossierReportTotal", dict(_COUNTS)),
     },
@@ -139,7 +144,7 @@ def report_payload(
     agency: Agency, start: date, end: date, group_by: str, rows: list[ReportRow], total: dict[str, int]
 ) -> dict[str, Any]:
     """``to_settle`` (carried over + received) sits beside the contract's columns: every row's outcomes
-    add up to it."""
+    add up to it. The fees paid by channel (``payment_columns``) sit beside them too."""
     return {
         "agency": agency.code,
         "agency_name": agency.name,
@@ -147,6 +152,7 @@ def report_payload(
         "to": end.isoformat(),
         "group_by": group_by,
         "columns": REPORT_COLUMNS,
+        "payment_columns": PAYMENT_COLUMNS,
         "rows": [{"key": r.key, "label": r.label, **r.values, "to_settle": r.to_settle} for r in rows],
         "total": {**total, "to_settle": total["carried_over"] + total["received_total"]},
     }

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from motcua.agencies.models import Agency
 from motcua.core.text import xml_safe
-from motcua.monitoring.selectors import REPORT_COLUMNS, ReportRow
+from motcua.monitoring.selectors import PAYMENT_COLUMNS, REPORT_COLUMNS, ReportRow
 
 GROUP_LABEL = {"agency": "Đơn vị", "procedure": "Thủ tục hành chính", "month": "Tháng"}
 # (group heading, [(column, heading)]) in the order of the official table; ``to_settle`` first, as the
@@ -45,10 +45,22 @@ HEADINGS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Từ chối tiếp nhận", [("refused", "")]),
     ("Rút hồ sơ", [("withdrawn", "")]),
     ("Dừng xử lý", [("stopped", "")]),
+    # Beside the official table, after its last column so that its column numbers stay as they are:
+    # fees of the dossiers received in the period, paid by channel (selectors.PAYMENT_COLUMNS).
+    ("Hồ sơ tiếp nhận trong kỳ có phí, lệ phí", [("with_fee", "")]),
+    (
+        "Đã thanh toán, theo kênh",
+        [
+            ("paid_national_portal", "Nền tảng thanh toán của Cổng Dịch vụ công quốc gia"),
+            ("paid_local_gateway", "Cổng thanh toán của tỉnh"),
+            ("paid_vietqr", "Chuyển khoản (VietQR)"),
+            ("paid_counter", "Trực tiếp tại Bộ phận Một cửa"),
+        ],
+    ),
 ]
 COLUMNS = [c for _g, cols in HEADINGS for c, _h in cols]
-if ["to_settle", *REPORT_COLUMNS] != COLUMNS:  # pragma: no cover
-    raise ImportError("the headings must follow REPORT_COLUMNS")
+if ["to_settle", *REPORT_COLUMNS, *PAYMENT_COLUMNS] != COLUMNS:  # pragma: no cover
+    raise ImportError("the headings must follow REPORT_COLUMNS, then PAYMENT_COLUMNS")
 # Each row balances (contract §7); the table says so under it, in the column numbers of the sheet.
 _NUMBER = {c: i for i, c in enumerate(COLUMNS, start=3)}
 BALANCE = (
@@ -64,6 +76,16 @@ BALANCE = (
     f=_NUMBER["refused"],
     w=_NUMBER["withdrawn"],
     s=_NUMBER["stopped"],
+)
+PAYMENTS_NOTE = (
+    "Cột ({f}) đến ({last}): hồ sơ tiếp nhận trong kỳ có phí, lệ phí và số đã thanh toán qua từng kênh; hồ sơ "
+    "thanh toán qua hai kênh được tính ở cả hai. Bộ chỉ số theo Quyết định 766/QĐ-TTg chỉ tính là thanh toán "
+    "trực tuyến các cột ({n}) và ({g})."
+).format(
+    f=_NUMBER["with_fee"],
+    last=_NUMBER["paid_counter"],
+    n=_NUMBER["paid_national_portal"],
+    g=_NUMBER["paid_local_gateway"],
 )
 
 
@@ -161,6 +183,11 @@ def to_xlsx(
     note.font = Font(name=font, size=11, italic=True)
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[r + 2].height = 32
+    ws.merge_cells(start_row=r + 3, start_column=1, end_row=r + 3, end_column=width)
+    note = ws.cell(row=r + 3, column=1, value=PAYMENTS_NOTE)
+    note.font = Font(name=font, size=11, italic=True)
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[r + 3].height = 32
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 48
     for c in range(3, width + 1):

@@ -38,7 +38,12 @@ class FactBase(models.Model):
     population = models.BooleanField(default=False)
     synced = models.BooleanField(default=False)
     fee = models.BooleanField(default=False)
-    paid_online = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)  # an order paid on one of the two online platforms
+    # an order paid through each channel (``rollup.PAID_CHANNELS``)
+    paid_national_portal = models.BooleanField(default=False)
+    paid_local_gateway = models.BooleanField(default=False)
+    paid_vietqr = models.BooleanField(default=False)
+    paid_counter = models.BooleanField(default=False)
     unsatisfied = models.BooleanField(default=False)
 
     class Meta:
@@ -97,6 +102,10 @@ class DossierCount(models.Model):
     full_online = models.IntegerField(default=0)
     with_fee = models.IntegerField(default=0)
     paid_online = models.IntegerField(default=0)
+    paid_national_portal = models.IntegerField(default=0)
+    paid_local_gateway = models.IntegerField(default=0)
+    paid_vietqr = models.IntegerField(default=0)
+    paid_counter = models.IntegerField(default=0)
     # resolved on the day
     resolved = models.IntegerField(default=0)
     resolved_early = models.IntegerField(default=0)

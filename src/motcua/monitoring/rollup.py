@@ -43,6 +43,17 @@ from motcua.dossiers.selectors import OPEN_STATUSES
 from motcua.monitoring.models import DossierCount, DossierFact, FactStage, FillState
 
 ONLINE_PAYMENT_CHANNELS = (OrderChannel.NATIONAL_PORTAL, OrderChannel.LOCAL_GATEWAY)
+# Every channel an order can be paid through, in the order the dashboard and the report show them; a
+# dossier counts under each channel one of its orders was paid through (``paid_<channel>``).
+PAID_CHANNELS = (
+    OrderChannel.NATIONAL_PORTAL,
+    OrderChannel.LOCAL_GATEWAY,
+    OrderChannel.VIETQR,
+    OrderChannel.COUNTER,
+)
+if set(PAID_CHANNELS) != set(OrderChannel):  # pragma: no cover
+    raise RuntimeError("every payment channel needs its roll-up column")
+PAID_COLUMNS = [f"paid_{c.value}" for c in PAID_CHANNELS]
 
 FILL_STATE = "dossier_counts"
 # Transactions that commit after a run began may carry an ``updated_at`` just below the watermark
@@ -77,6 +88,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ),
     ("with_fee", "received", "f.fee"),
     ("paid_online", "received", "(f.fee AND f.paid_online)"),
+    *((name, "received", f"(f.fee AND f.{name})") for name in PAID_COLUMNS),
     ("resolved", "resolved", "1=1"),
     ("resolved_early", "resolved", "f.timeliness = 'early'"),
     ("resolved_on_time", "resolved", "f.timeliness = 'on_time'"),
@@ -106,6 +118,11 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
 
     def doc(**flags: bool) -> Exists:
         return Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), **flags))
+
+    def paid(*channels: str) -> Exists:
+        return Exists(
+            Payment.objects.filter(dossier=OuterRef("pk"), status=PaymentStatus.PAID, channel__in=channels)
+        )
 
     def flag(condition: Q) -> Case:
         return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
@@ -163,11 +180,8 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
         "f_synced": F("synced_to_national_portal"),
         "f_fee": flag(Q(fee_vnd__gt=0)),
         # An order paid on one of the two online platforms (contract §8.3); a VietQR transfer is not one.
-        "f_paid_online": Exists(
-            Payment.objects.filter(
-                dossier=OuterRef("pk"), status=PaymentStatus.PAID, channel__in=ONLINE_PAYMENT_CHANNELS
-            )
-        ),
+        "f_paid_online": paid(*ONLINE_PAYMENT_CHANNELS),
+        **{f"f_paid_{c.value}": paid(c) for c in PAID_CHANNELS},
         "f_unsatisfied": Exists(Rating.objects.filter(dossier=OuterRef("pk"), satisfied=False)),
     }
     if [k[2:] for k in annotations] != FACT_FIELDS:  # pragma: no cover

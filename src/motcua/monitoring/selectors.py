@@ -32,7 +32,7 @@ from motcua.monitoring import index as engine
 from motcua.monitoring import measures
 from motcua.monitoring.measures import CatalogVersion
 from motcua.monitoring.models import DossierCount
-from motcua.monitoring.rollup import COUNT_COLUMNS
+from motcua.monitoring.rollup import COUNT_COLUMNS, PAID_COLUMNS
 from motcua.petitions.models import About, Petition
 from motcua.petitions.selectors import late_q
 
@@ -53,6 +53,9 @@ REPORT_COLUMNS = [
     "withdrawn",
     "stopped",
 ]
+# Beside the contract's columns (never among them): the dossiers received in the period that have a fee,
+# and those paid through each channel. A dossier paid through two channels counts under both.
+PAYMENT_COLUMNS = ["with_fee", *PAID_COLUMNS]
 
 # --- scope and periods --------------------------------------------------------------------------------
 
@@ -344,6 +347,7 @@ _PERIOD_COLUMNS = [
     "ended",
     "due",
     "due_ended",
+    *PAYMENT_COLUMNS,
 ]
 _BALANCE_COLUMNS = ["received", "ended", "due", "due_ended"]
 
@@ -376,6 +380,7 @@ def _row(period: Mapping[str, int], before: Mapping[str, int], overdue_live: int
         "refused": period.get("refused", 0),
         "withdrawn": period.get("withdrawn", 0),
         "stopped": period.get("stopped", 0),
+        **{c: period.get(c, 0) for c in PAYMENT_COLUMNS},
     }
 
 
@@ -463,7 +468,7 @@ def settlement_report(
 
 
 def _total(rows: list[ReportRow], first: Mapping[str, int] | None = None) -> dict[str, int]:
-    total = {c: sum(r.values[c] for r in rows) for c in REPORT_COLUMNS}
+    total = {c: sum(r.values[c] for r in rows) for c in (*REPORT_COLUMNS, *PAYMENT_COLUMNS)}
     if first is not None and rows:  # by month: the balances are the period's, not a sum of months
         total["carried_over"] = rows[0].values["carried_over"]
         for c in ("pending_total", "pending_on_track", "pending_overdue"):

@@ -1,5 +1,6 @@
 """The dashboard for leaders and supervisors (/dieu-hanh/): the index by group with its band, the
-ranking of the units under the agency, the monthly trend, the overdue list, and exports.
+ranking of the units under the agency, the monthly trend, fees paid by channel, the overdue list, and
+exports.
 
 Figures come from the roll-ups (``selectors``), which the worker keeps current: the page only reads
 them and says when they were last brought up to date; it never counts while the reader waits.
@@ -7,6 +8,7 @@ them and says when they were last brought up to date; it never counts while the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,19 +21,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from motcua.accounts.permissions import is_admin
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
 from motcua.core.errors import Forbidden, InvalidInput
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, OrderChannel
 from motcua.monitoring import index as engine
 from motcua.monitoring import measures, query, selectors
 from motcua.monitoring.api import index_payload
-from motcua.monitoring.rollup import counted_until
+from motcua.monitoring.rollup import ONLINE_PAYMENT_CHANNELS, PAID_CHANNELS, counted_until
 from motcua.web import pickers, presenters
 
 OVERDUE_LIMIT = 50
+
+# What the dashboard calls each channel an order is paid through (rollup.PAID_CHANNELS).
+CHANNEL_LABELS = {
+    OrderChannel.NATIONAL_PORTAL: gettext_lazy("Payment platform of the national public service portal"),
+    OrderChannel.LOCAL_GATEWAY: gettext_lazy("Provincial payment gateway"),
+    OrderChannel.VIETQR: gettext_lazy("Bank transfer (VietQR)"),
+    OrderChannel.COUNTER: gettext_lazy("At the one-stop counter (cash or card)"),
+}
 
 
 def _dossier_url(dossier_id: int) -> str:
@@ -114,6 +125,26 @@ def _petitions(t: measures.PetitionTally) -> dict[str, Any]:
     }
 
 
+def _payments(total: Mapping[str, int], index: engine.IndexResult) -> dict[str, Any]:
+    """The dossiers received in the period with a fee, those paid through each channel with their share of
+    them, and how many of them the index counts as paid online (``online_paid``)."""
+    with_fee = total.get("with_fee", 0)
+    online_paid = next(i for g in index.groups for i in g.indicators if i.code == "online_paid")
+    return {
+        "with_fee": with_fee,
+        "index_online": online_paid.numerator,
+        "channels": [
+            {
+                "label": CHANNEL_LABELS[c],
+                "paid": total.get(f"paid_{c.value}", 0),
+                "share": Decimal(total.get(f"paid_{c.value}", 0)) * 100 / with_fee if with_fee else None,
+                "online": c in ONLINE_PAYMENT_CHANNELS,
+            }
+            for c in PAID_CHANNELS
+        ],
+    }
+
+
 def _overdue_rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
     """Each overdue dossier with how late it is in working time (to where its clock stopped, if it
     is waiting for the applicant) and what it waits for."""
@@ -146,7 +177,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         asked = query.Query(home, today.replace(month=1, day=1), today)
         error = str(exc.message) if not exc.fields else " ".join(m for ms in exc.fields.values() for m in ms)
     whole, units = selectors.service_index(asked.agency, asked.start, asked.end, units=True)
-    months, _total = selectors.settlement_report(asked.agency, asked.start, asked.end, "month")
+    months, months_total = selectors.settlement_report(asked.agency, asked.start, asked.end, "month")
     rows = [_unit_row(u) for u in units if u.received]  # a unit with no dossier has nothing to rank
     idle = [u.agency for u in units if not u.received and u.agency.kind != AgencyKind.CENTRE]
     rows.sort(key=lambda r: (-(r["share"] or Decimal(-1)), r["agency"].code))
@@ -195,6 +226,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "communes": communes,
             "idle": idle,
             "months": months,
+            "payments": _payments(months_total, whole.result),
             "overdue": overdue,
             "overdue_limit": OVERDUE_LIMIT,
             "chart": chart,

@@ -107,7 +107,8 @@ def _last_year(agency: Agency, start: date, end: date) -> int:
 def report(
     agency: Agency, start: date, end: date, now: datetime, key: Any = None
 ) -> dict[Any, dict[str, int]]:
-    """Contract §7's report, per ``key(dossier)`` (None: one row)."""
+    """Contract §7's report, per ``key(dossier)`` (None: one row), and beside it the dossiers received
+    with a fee and those paid through each channel."""
     lo, hi = _start(start), _start(end + timedelta(days=1))
     as_of = min(hi, now)
     out: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -117,6 +118,10 @@ def report(
         if d.received_at and lo <= d.received_at < hi:
             row["received_total"] += 1
             row[f"received_{d.channel}"] += 1
+            if d.fee_vnd > 0:
+                row["with_fee"] += 1
+                for channel in {p.channel for p in d.payments.all() if p.status == "paid"}:
+                    row[f"paid_{channel}"] += 1
         if d.received_at and d.received_at < lo and (finished is None or finished >= lo):
             row["carried_over"] += 1
         if d.resolved_at and lo <= d.resolved_at < hi:

@@ -77,7 +77,7 @@ def test_report_json_csv_xlsx_agree(demo: None) -> None:
             "pending_on_track", "pending_overdue", "refused", "withdrawn", "stopped",
         ):  # fmt: skip
             assert isinstance(row[column], int)
-    exported = ["to_settle", *body["columns"]]
+    exported = ["to_settle", *body["columns"], *body["payment_columns"]]
     response = client.get(REPORT, {**params, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -75,7 +75,8 @@ def test_index_counts_equal_recount(history: None) -> None:
 
 
 def _expected(rows: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
-    return {k: {c: v.get(c, 0) for c in selectors.REPORT_COLUMNS} for k, v in rows.items()}
+    columns = [*selectors.REPORT_COLUMNS, *selectors.PAYMENT_COLUMNS]
+    return {k: {c: v.get(c, 0) for c in columns} for k, v in rows.items()}
 
 
 def test_report_equals_recount(history: None) -> None:
@@ -87,10 +88,16 @@ def test_report_equals_recount(history: None) -> None:
         want = {k: v for k, v in want.items() if any(v.values())}
         assert got == want, (start, end)
         one = _expected(recount.report(agency, start, end, NOW))
-        assert total == one.get(None, dict.fromkeys(selectors.REPORT_COLUMNS, 0)), (start, end)
+        nothing = dict.fromkeys([*selectors.REPORT_COLUMNS, *selectors.PAYMENT_COLUMNS], 0)
+        assert total == one.get(None, nothing), (start, end)
         by_agency, total_a = selectors.settlement_report(agency, start, end, "agency", now=NOW)
         assert total_a == total
         assert sum(r.values["received_total"] for r in by_agency) == total["received_total"]
+    # The generated history pays on the national platform, the province's gateway and at the counter.
+    _rows, year = selectors.settlement_report(Agency.objects.get(code="H15"), *PERIODS[0], "agency", now=NOW)
+    assert all(
+        year[c] > 0 for c in ("with_fee", "paid_national_portal", "paid_local_gateway", "paid_counter")
+    )
 
 
 def test_report_by_month_equals_recount(history: None) -> None:
