@@ -178,7 +178,14 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
         "f_vneid": F("vneid_verified"),
         "f_population": F("population_data_used"),
         "f_synced": F("synced_to_national_portal"),
-        "f_fee": flag(Q(fee_vnd__gt=0)),
+        # A financial obligation (domain.md §6.2, payment A's denominator): a fee paid, or one asked
+        # for and not paid yet — a dossier that has not paid still owes it.
+        "f_fee": Case(
+            When(fee_vnd__gt=0, then=Value(True)),
+            When(Exists(Payment.objects.filter(dossier=OuterRef("pk"), amount_vnd__gt=0)), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
         # An order paid on one of the two online platforms (contract §8.3); a VietQR transfer is not one.
         "f_paid_online": paid(*ONLINE_PAYMENT_CHANNELS),
         **{f"f_paid_{c.value}": paid(c) for c in PAID_CHANNELS},

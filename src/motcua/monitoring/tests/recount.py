@@ -48,6 +48,11 @@ def timeliness(d: Dossier, now: datetime) -> str | None:
     return value.value if value else None
 
 
+def owes(d: Dossier) -> bool:
+    """A financial obligation: a fee paid, or an order asked for (paid or not)."""
+    return d.fee_vnd > 0 or any(p.amount_vnd > 0 for p in d.payments.all())
+
+
 def index_counts(agency: Agency, start: date, end: date, now: datetime) -> dict[str, tuple[int, int]]:
     lo, hi = _start(start), _start(end + timedelta(days=1))
     rows = [d for d in dossiers_of(agency) if d.received_at and lo <= d.received_at < hi]
@@ -58,7 +63,7 @@ def index_counts(agency: Agency, start: date, end: date, now: datetime) -> dict[
     docs = {d.pk: list(d.documents.all()) for d in rows}
     full = [d for d in rows if d.procedure_version.online_level == "full"]
     result_doc = [d for d in rows if d.procedure_version.result_is_document]
-    fee = [d for d in rows if d.fee_vnd > 0]
+    fee = [d for d in rows if owes(d)]
     return {
         "on_time": (
             sum(t[d.pk] in ("early", "on_time", "on_track") for d in rows),
@@ -118,7 +123,7 @@ def report(
         if d.received_at and lo <= d.received_at < hi:
             row["received_total"] += 1
             row[f"received_{d.channel}"] += 1
-            if d.fee_vnd > 0:
+            if owes(d):
                 row["with_fee"] += 1
                 for channel in {p.channel for p in d.payments.all() if p.status == "paid"}:
                     row[f"paid_{channel}"] += 1
