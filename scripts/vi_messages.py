@@ -8,6 +8,21 @@ import re
 import sys
 
 VI = {
+    # dossiers from the national channels (issue 13, item 2)
+    "national procedure code": "mã thủ tục quốc gia",
+    "national agency code": "mã cơ quan quốc gia",
+    "The agency that settles these dossiers; they are received at its one-stop centre.": "Cơ quan giải quyết các hồ sơ này; hồ sơ được tiếp nhận tại bộ phận một cửa phục vụ cơ quan đó.",
+    "valid until (exclusive)": "hết hiệu lực từ ngày",
+    "national procedure mapping": "ánh xạ thủ tục quốc gia",
+    "national procedure mappings": "ánh xạ thủ tục quốc gia",
+    "Procedure %(code)s (agency %(agency)s) is not handled by this province.": "Thủ tục %(code)s (cơ quan %(agency)s) không được tiếp nhận tại tỉnh này.",
+    "Procedure %(code)s is not in force in this province.": "Thủ tục %(code)s không còn hiệu lực tại tỉnh này.",
+    "Too many requests; try again later.": "Gửi quá nhiều yêu cầu; vui lòng thử lại sau.",
+    "The shared secret is missing or wrong.": "Thiếu hoặc sai mã xác thực.",
+    "The body is not JSON.": "Dữ liệu gửi không phải JSON.",
+    "The dossier cannot be read (%(field)s: %(problem)s).": "Không đọc được hồ sơ (%(field)s: %(problem)s).",
+    "Dossier received.": "Đã tiếp nhận hồ sơ.",
+    "This dossier had already been received.": "Hồ sơ này đã được tiếp nhận trước đó.",
     "Pay online": "Thanh toán trực tuyến",
     "You are being taken to the national payment platform to pay. Once paid, it sends you back here.": "Bạn đang được chuyển đến Nền tảng thanh toán trực tuyến để nộp tiền. Thanh toán xong, bạn sẽ được đưa trở lại trang này.",
     "Go to the payment platform": "Đi tới trang thanh toán",

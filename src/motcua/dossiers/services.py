@@ -50,6 +50,7 @@ from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
 from motcua.integrations import registry
 from motcua.integrations.dvcqg import services as national_portal
+from motcua.integrations.inbound import status as channel_status
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
 from motcua.integrations.population import services as population
@@ -423,6 +424,62 @@ def create_dossier(
     notifications.notify(dossier, events[-1])  # a counter dossier is received now: tell the applicant
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
+
+
+@transaction.atomic
+def submit_from_channel(
+    *,
+    version: ProcedureVersion,
+    resolving: Agency,
+    applicant: Applicant,
+    files: Sequence[tuple[str, str, StoredFile]] = (),
+    submitted_at: datetime | None = None,
+    vneid_verified: bool = False,
+    digest: str = "",
+) -> Dossier:
+    """A dossier filed on a national channel (the national portal, DVC liên thông, VNeID), created
+    by MotCua itself: online, ``submitted`` at the one-stop centre that serves ``resolving``, with
+    the files (code, name, stored file) the channel sent. The caller (``integrations.inbound``) has
+    mapped the national procedure and keeps the channel's code; an event without an actor."""
+    _check_applicant(applicant)
+    if not applicant.full_name.strip():
+        raise InvalidInput(fields={"applicant.full_name": [_("Enter the applicant's full name.")]})
+    now = timezone.now()
+    receiving = centre_for(resolving)
+    dossier = Dossier.objects.create(
+        procedure=version.procedure,
+        procedure_version=version,
+        receiving_agency=receiving,
+        resolving_agency=resolving,
+        current_agency=receiving,
+        channel=Channel.ONLINE,
+        status=Status.SUBMITTED,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.full_name,
+        applicant_search=fold(applicant.full_name),
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        request_digest=digest,
+        submitted_at=min(submitted_at, now) if submitted_at is not None else now,
+        vneid_verified=vneid_verified,
+    )
+    documents = [DocumentIn(code=code, name=name, file_id=str(f.id)) for code, name, f in files]
+    docs = _add_documents(dossier, {str(f.id): f for _c, _n, f in files}, documents, now)
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        actor=None,
+        action="create",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        data={"channel": Channel.ONLINE},
+    )
+    national_portal.dossier_changed(dossier, event.pk)
+    notifications.notify(dossier, event)
+    dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]
+    return dossier
 
 
 # --- actions ------------------------------------------------------------------------------------------------
@@ -829,6 +886,7 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
         data=step.data,
     )
     national_portal.dossier_changed(dossier, event.pk)
+    channel_status.dossier_changed(dossier, event)  # back to the national channel it came from, if any
     notifications.notify(dossier, event)  # in this transaction: the outbox has it exactly when it happened
     return dossier
 
