@@ -1,5 +1,6 @@
 """Background work of the national systems: the payment platform's reconciliation (integrations.md §4.1:
-TD polls every 33 minutes for orders from 30 minutes to 3 days old)."""
+TD polls every 33 minutes for orders from 30 minutes to 3 days old) and the pull of DVC liên thông's
+waiting dossiers (§5 model C: TD pulls every 10 minutes)."""
 
 from __future__ import annotations
 

@@ -233,7 +233,7 @@ class NationalChannel(StandIn):
         if model not in ("B", "D") or not target.startswith(("http://", "https://")):
             return json_response({"error": "model must be B or D, target an http(s) URL"}, 400)
         code = str(body.get("maHoSo") or self._next_code("G22" if model == "B" else "VNEID"))
-        procedure = str(body.get("maTTHC") or ("2.000150" if model == "B" else "2.000488"))
+        procedure = str(body.get("maTTHC") or ("1.000956" if model == "B" else "3.000333"))
         agency = str(body.get("maCoQuan", ""))
         secret = str(body.get("secret", self.secrets[model]))
         if model == "B":

@@ -28,9 +28,9 @@ from motcua.integrations.inbound.ports import (
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-# The LLTP e-form names no procedure: "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam" unless its
+# The LLTP e-form names no procedure: "Cấp Phiếu lý lịch tư pháp" (as the demo catalog codes it) unless its
 # metadata says otherwise (the national code is [U]; the procedure map decides what it means here).
-LLTP_PROCEDURE = "2.000488"
+LLTP_PROCEDURE = "3.000333"
 ACK_OK = "Cập nhật thành công"  # what CapNhatDaNhanHoSo answers when it took the acknowledgement
 
 

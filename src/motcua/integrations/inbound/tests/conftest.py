@@ -34,7 +34,7 @@ def mapped(world: World, settings: Any) -> World:
     settings.MOTCUA_INBOUND_SECRETS = {"dvcqg": "bi-mat-cong-dvcqg", "vneid": "bi-mat-vneid"}
     catalog.create_procedure(
         spec=spec(
-            code="2.000488",
+            code="3.000333",
             name="Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
             agency_code="H15.16",
             field="Lý lịch tư pháp",
@@ -43,7 +43,7 @@ def mapped(world: World, settings: Any) -> World:
         )
     )
     _map("2.000150", "", "1.000956", "H15.STC")  # a business notice, settled by the department
-    _map("2.000488", "", "2.000488", "H15.16")
+    _map("3.000333", "", "3.000333", "H15.16")
     _map("1.001193", "100", "1.001193", "H15.100")
     _map("1.001193", "105", "1.001193", "H15.105", end=MERGER)
     _map("1.001193", "105", "1.001193", "H15.100", start=MERGER)

@@ -99,7 +99,7 @@ def test_a_push_without_the_right_secret_is_refused(mapped: World, secret: str |
 def test_with_no_secret_configured_every_push_is_refused(mapped: World, settings: Any) -> None:
     settings.MOTCUA_INBOUND_SECRETS = {"dvcqg": "", "vneid": ""}
     assert push_b(business_notice("X1", "2.000150", ""), secret="").status_code == 401
-    assert push_d(lltp_form("X2", "2.000488", ""), secret="").status_code == 401
+    assert push_d(lltp_form("X2", "3.000333", ""), secret="").status_code == 401
     assert not Dossier.objects.exists()
 
 
@@ -122,7 +122,7 @@ def test_a_body_that_is_not_the_wire_format_is_refused(mapped: World) -> None:
 
 
 def test_a_vneid_form_lands_with_vneid_answers(mapped: World) -> None:
-    answer = push_d(lltp_form("VNEID-0001", "2.000488", ""))
+    answer = push_d(lltp_form("VNEID-0001", "3.000333", ""))
     assert answer.status_code == 200
     dossier = Dossier.objects.get()
     assert answer.json() == {
@@ -132,7 +132,7 @@ def test_a_vneid_form_lands_with_vneid_answers(mapped: World) -> None:
     }
     assert (dossier.resolving_agency.code, dossier.receiving_agency.code) == ("H15.16", "H15.TTPV")
     assert dossier.vneid_verified and dossier.applicant_id_number == "066195012345"
-    wrong = push_d(lltp_form("VNEID-0002", "2.000488", ""), secret="sai")
+    wrong = push_d(lltp_form("VNEID-0002", "3.000333", ""), secret="sai")
     assert wrong.status_code == 401
     assert wrong.json() == {"statusCode": 401, "data": None, "errorDetail": "Thiếu hoặc sai mã xác thực."}
     unknown = push_d(lltp_form("VNEID-0003", "9.1", ""))
