@@ -171,3 +171,14 @@ def test_the_endpoints_are_rate_limited(mapped: World, monkeypatch: Any) -> None
     monkeypatch.setattr(WindowThrottle, "THROTTLE_RATES", {"inbound": "2/min"})
     answers = [push_b(business_notice(f"R{i}", "2.000150", ""), secret="sai").status_code for i in range(3)]
     assert answers == [401, 401, 429]
+
+
+def test_no_personal_id_or_phone_number_reaches_the_log(mapped: World, caplog: Any) -> None:
+    caplog.set_level("DEBUG")
+    push_d(lltp_form("VNEID-LOG", "3.000333", ""))
+    push_d(lltp_form("VNEID-LOG", "3.000333", ""))
+    push_d(lltp_form("VNEID-LOG2", "9.9", ""))
+    push_d(lltp_form("VNEID-LOG3", "3.000333", ""), secret="sai")
+    logged = caplog.text
+    assert "VNEID-LOG" in logged  # the log does say what happened
+    assert "066195012345" not in logged and "0905123456" not in logged
