@@ -91,11 +91,19 @@ class ProcedureMapping(models.Model):
         return f"{self.national_procedure_code}@{agency} → {self.procedure_id} ({self.valid_from}–{self.valid_to or ''})"
 
 
+class ChannelSource(models.TextChoices):
+    """The national channel a dossier came from (integrations.md §5; ``inbound.ports.SOURCES``)."""
+
+    DVCQG = "dvcqg", _("the National Public Service Portal")
+    LIENTHONG = "lienthong", _("inter-connected public services (DVC liên thông)")
+    VNEID = "vneid", _("the VNeID app")
+
+
 class ExternalDossier(models.Model):
     """A dossier that came from a national channel, under the channel's own code (integrations.md §5:
     kept as a cross-reference). Unique on (source, code): a re-delivered dossier is the same one."""
 
-    source = models.CharField(max_length=12)  # dvcqg | lienthong | vneid (inbound.ports.SOURCES)
+    source = models.CharField(max_length=12, choices=ChannelSource.choices)
     external_code = models.CharField(max_length=100)
     national_procedure_code = models.CharField(max_length=40)
     national_agency_code = models.CharField(max_length=40, blank=True)

@@ -21,6 +21,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts import identity
+from motcua.accounts.services import IDENTIFIER_MESSAGES
 from motcua.catalog.models import ProcedureVersion, VersionStatus
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import services as dossiers
@@ -108,6 +110,10 @@ def create_external(inbound: InboundDossier) -> tuple[Dossier, bool]:
             _("Procedure %(code)s is not in force in this province.") % {"code": inbound.procedure_code},
         )
     a = inbound.applicant
+    try:  # before any file is stored: a blob outlives a rolled-back row
+        identity.check_applicant(a.kind, a.id_number)
+    except identity.InvalidIdentifier as exc:
+        raise Refused("invalid", f"applicant.id_number: {IDENTIFIER_MESSAGES[exc.reason]}") from exc
     try:
         with transaction.atomic():
             stored = [

@@ -14,7 +14,7 @@ from django.test import Client
 
 from motcua.core.throttling import WindowThrottle
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.tests.conftest import World
+from motcua.dossiers.tests.conftest import World, logged_in
 from motcua.files.models import StoredFile
 from motcua.integrations.inbound import services, wire
 from motcua.integrations.inbound.tests.conftest import MERGER
@@ -182,3 +182,24 @@ def test_no_personal_id_or_phone_number_reaches_the_log(mapped: World, caplog: A
     logged = caplog.text
     assert "VNEID-LOG" in logged  # the log does say what happened
     assert "066195012345" not in logged and "0905123456" not in logged
+
+
+def test_the_desk_sees_where_the_dossier_was_filed(mapped: World) -> None:
+    push_d(lltp_form("VNEID-PAGE", "3.000333", ""))
+    dossier = Dossier.objects.get()
+    page = logged_in(mapped.receiver).get(f"/can-bo/ho-so/{dossier.pk}/")
+    assert page.status_code == 200
+    assert "Nộp trên ứng dụng VNeID, mã VNEID-PAGE" in page.content.decode()
+
+
+def test_a_wrong_personal_id_is_refused_before_any_file_is_stored(mapped: World, monkeypatch: Any) -> None:
+    stored: list[str] = []
+    monkeypatch.setattr(services, "_store", lambda name, content: stored.append(name))
+    body = lltp_form("VNEID-BADID", "3.000333", "")
+    body["data"]["SoGiayTo"] = "123"
+    body["data"]["TepDinhKem"] = [
+        {"TenTep": "a.pdf", "Base64": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()}
+    ]
+    answer = push_d(body)
+    assert answer.status_code == 400 and "applicant.id_number" in answer.json()["errorDetail"]
+    assert not Dossier.objects.exists() and stored == []  # no blob written
