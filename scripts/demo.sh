@@ -16,6 +16,8 @@ if [ -z "${MOTCUA_STANDINS_URL:-}" ]; then
   pids+=($!)
   export MOTCUA_STANDINS_URL="http://$host:$standins_port"
 fi
+# The demo pulls DVC liên thông's stand-in every 30 s rather than every 10 minutes.
+export MOTCUA_LIENTHONG_PULL_SECONDS="${MOTCUA_LIENTHONG_PULL_SECONDS:-30}"
 "$bin/motcua" worker &
 pids+=($!)
 # The demo's last week on the portal stand-in (which starts empty each time: --again), sent by the worker.

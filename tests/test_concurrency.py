@@ -218,3 +218,30 @@ def test_an_officer_waiting_on_a_forward_gets_409_not_404() -> None:
         DossierEvent.objects.filter(dossier=dossier).order_by("id").values_list("action", flat=True)
     )
     assert actions == ["create", "receive", "forward"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_national_dossier_delivered_eight_times_at_once_is_one_dossier() -> None:
+    """Issue 13 item 2: re-deliveries of a dossier from a national channel give one dossier, even at once."""
+    from datetime import date
+
+    from motcua.agencies.models import Agency
+    from motcua.catalog.models import Procedure
+    from motcua.integrations.inbound import services as inbound
+    from motcua.integrations.inbound import wire
+    from motcua.integrations.models import ExternalDossier, ProcedureMapping
+    from motcua.standins.lienthong import business_notice
+
+    make_desk(1)
+    ProcedureMapping.objects.create(
+        national_procedure_code=PROCEDURE,
+        procedure=Procedure.objects.get(code=PROCEDURE),
+        agency=Agency.objects.get(code="H15.STC"),
+        valid_from=date(2020, 1, 1),
+    )
+    sent = wire.business_notice(business_notice("G22.99-261202-0001", PROCEDURE, ""))
+    results = oks(run_at_once([lambda: inbound.create_external(sent) for _ in range(8)]))
+    assert len({d.pk for d, _created in results}) == 1
+    assert sum(created for _d, created in results) == 1
+    assert Dossier.objects.count() == 1 and ExternalDossier.objects.get().deliveries == 8
+    assert Dossier.objects.get().receiving_agency.code == CENTRE

@@ -293,7 +293,26 @@ MOTCUA_INTEGRATIONS = {
         # own test root is the only one trusted then).
         "trust_bundle": os.environ.get("MOTCUA_SIGNING_TRUST_BUNDLE", ""),
     },
+    # The national channels (integrations.md §5): DVC liên thông's pull API (model C; GetToken and
+    # the rest under the URL), and where the statuses of the pushed dossiers go back (model B: the
+    # portal's DongBoTrangThaiHoSoKM; model D: VNeID's UrlNhanTrangThai), by default under the URL.
+    "lienthong": {
+        "url": os.environ.get("MOTCUA_LIENTHONG_URL", "").strip().rstrip("/"),
+        "username": os.environ.get("MOTCUA_LIENTHONG_USERNAME", ""),
+        "password": os.environ.get("MOTCUA_LIENTHONG_PASSWORD", ""),
+        "dvcqg_status_url": os.environ.get("MOTCUA_DVCQG_STATUS_URL", "").strip(),
+        "vneid_status_url": os.environ.get("MOTCUA_VNEID_STATUS_URL", "").strip(),
+    },
 }
+# The shared secrets the national channels' pushes carry (model B: the national portal, header
+# X-Api-Key; model D: VNeID, ?CodeGet= or the header). Empty: the stand-ins' when MOTCUA_STANDINS_URL
+# is set, else the endpoint refuses every push.
+MOTCUA_INBOUND_SECRETS = {
+    "dvcqg": os.environ.get("MOTCUA_INBOUND_DVCQG_SECRET", ""),
+    "vneid": os.environ.get("MOTCUA_INBOUND_VNEID_SECRET", ""),
+}
+# How often the worker pulls DVC liên thông's waiting dossiers (TD: every 10 minutes).
+MOTCUA_LIENTHONG_PULL_SECONDS = float(os.environ.get("MOTCUA_LIENTHONG_PULL_SECONDS", "600"))
 # An agency with its own SMS contract or brandname: JSON {"<agency code prefix>": {"label_id": …,
 # "contract_id": …, …}}; the longest prefix of the receiving agency's code wins, else the default.
 MOTCUA_SMS_PROVIDERS: dict[str, dict[str, str]] = json.loads(os.environ.get("MOTCUA_SMS_PROVIDERS") or "{}")
@@ -360,6 +379,8 @@ REST_FRAMEWORK = {
         "survey": os.environ.get("MOTCUA_SURVEY_RATE", "60/min"),
         # The public check of a signed result (contract §8.6), per client address.
         "verify": os.environ.get("MOTCUA_VERIFY_RATE", "20/min"),
+        # The national channels' pushes (model B, D), per client address.
+        "inbound": os.environ.get("MOTCUA_INBOUND_RATE", "120/min"),
     },
     # Proxies in front of the app; throttles key on the client address, never on a spoofable header.
     "NUM_PROXIES": int(os.environ.get("MOTCUA_NUM_PROXIES", "0")),

@@ -33,6 +33,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("integrations/payment/", include(payment_api.confirm_urlpatterns)),
+    path("api/integrations/", include("motcua.integrations.inbound.api")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.backoffice.urls")),

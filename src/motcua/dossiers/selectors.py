@@ -86,6 +86,7 @@ def _with_details(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
         "resolving_agency",
         "current_agency",
         "current_step",
+        "external",  # the national channel it came from, if any (integrations.inbound)
     ).prefetch_related("documents", "supplement_requests", "payments", "procedure_version__steps")
 
 

@@ -50,6 +50,7 @@ from motcua.dossiers.workflow import Action, Clock, Status
 from motcua.files.models import StoredFile
 from motcua.integrations import registry
 from motcua.integrations.dvcqg import services as national_portal
+from motcua.integrations.inbound import status as channel_status
 from motcua.integrations.models import PopulationLookup
 from motcua.integrations.population import selectors as population_selectors
 from motcua.integrations.population import services as population
@@ -423,6 +424,61 @@ def create_dossier(
     _announce(dossier, events[-1])  # a counter dossier is received now: tell the portal and the applicant
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
+
+
+@transaction.atomic
+def submit_from_channel(
+    *,
+    version: ProcedureVersion,
+    resolving: Agency,
+    applicant: Applicant,
+    files: Sequence[tuple[str, str, StoredFile]] = (),
+    submitted_at: datetime | None = None,
+    vneid_verified: bool = False,
+    digest: str = "",
+) -> Dossier:
+    """A dossier filed on a national channel (the national portal, DVC liên thông, VNeID), created
+    by MotCua itself: online, ``submitted`` at the one-stop centre that serves ``resolving``, with
+    the files (code, name, stored file) the channel sent. The caller (``integrations.inbound``) has
+    mapped the national procedure and keeps the channel's code; an event without an actor."""
+    _check_applicant(applicant)
+    if not applicant.full_name.strip():
+        raise InvalidInput(fields={"applicant.full_name": [_("Enter the applicant's full name.")]})
+    now = timezone.now()
+    receiving = centre_for(resolving)
+    dossier = Dossier.objects.create(
+        procedure=version.procedure,
+        procedure_version=version,
+        receiving_agency=receiving,
+        resolving_agency=resolving,
+        current_agency=receiving,
+        channel=Channel.ONLINE,
+        status=Status.SUBMITTED,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.full_name,
+        applicant_search=fold(applicant.full_name),
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        request_digest=digest,
+        submitted_at=min(submitted_at, now) if submitted_at is not None else now,
+        vneid_verified=vneid_verified,
+    )
+    documents = [DocumentIn(code=code, name=name, file_id=str(f.id)) for code, name, f in files]
+    docs = _add_documents(dossier, {str(f.id): f for _c, _n, f in files}, documents, now)
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        actor=None,
+        action="create",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        data={"channel": Channel.ONLINE},
+    )
+    _announce(dossier, event)
+    dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]
+    return dossier
 
 
 # --- actions ------------------------------------------------------------------------------------------------
@@ -833,10 +889,14 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
 
 
 def _announce(dossier: Dossier, event: DossierEvent) -> None:
-    """What leaves MotCua after a change: the portal's sync and the applicant's notifications, as
-    outbox rows written in one INSERT (each statement on this path costs the desk, bench_notify)."""
+    """What leaves MotCua after a change: the portal's sync, the status for the national channel the
+    dossier came from, and the applicant's notifications, as outbox rows written in one INSERT (each statement on this path costs the desk, bench_notify)."""
     outbox.enqueue_many(
-        [*national_portal.sync_messages(dossier, event.pk), *notifications.messages(dossier, event)]
+        [
+            *national_portal.sync_messages(dossier, event.pk),
+            *channel_status.status_messages(dossier, event),  # back to the national channel it came from
+            *notifications.messages(dossier, event),
+        ]
     )
 
 

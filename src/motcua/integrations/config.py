@@ -15,7 +15,7 @@ from django.conf import settings
 
 from motcua.standins import accounts as standin_accounts
 
-SYSTEMS = ("vneid", "population", "dvcqg", "sms", "zalo", "payment", "signing")
+SYSTEMS = ("vneid", "population", "dvcqg", "sms", "zalo", "payment", "signing", "lienthong")
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,15 @@ def system(name: str) -> SystemConfig | None:
 
 def is_on(name: str) -> bool:
     return system(name) is not None
+
+
+def inbound_secret(source: str) -> str:
+    """The shared secret a national channel's push must carry (``dvcqg``: model B, ``vneid``: model
+    D): its own setting, else the stand-ins' default when ``MOTCUA_STANDINS_URL`` is set, else ""
+    (the endpoint refuses everything)."""
+    own = str(settings.MOTCUA_INBOUND_SECRETS.get(source, ""))
+    if own:
+        return own
+    if settings.MOTCUA_STANDINS_URL:
+        return standin_accounts.DEFAULTS["lienthong"].get(f"{source}_secret", "")
+    return ""

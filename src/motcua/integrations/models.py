@@ -54,3 +54,68 @@ class PortalSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} ≤ event {self.last_event_id}"
+
+
+class ProcedureMapping(models.Model):
+    """Which local procedure, settled by which agency, a national procedure code means for dossiers
+    from the national channels (integrations.md §10.1: effective-dated, because of the 2025 mergers).
+    ``national_agency_code`` blank matches any agency the channel names; a row naming the channel's
+    agency wins over it. ``valid_to`` is the first day the row no longer applies."""
+
+    national_procedure_code = models.CharField(_("national procedure code"), max_length=40)
+    national_agency_code = models.CharField(_("national agency code"), max_length=40, blank=True)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The agency that settles these dossiers; they are received at its one-stop centre."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national procedure mapping")
+        verbose_name_plural = _("national procedure mappings")
+        ordering = ["national_procedure_code", "national_agency_code", "-valid_from"]
+        indexes = [models.Index(fields=["national_procedure_code", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
+                name="procedure_mapping_valid_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        agency = self.national_agency_code or "*"
+        return f"{self.national_procedure_code}@{agency} → {self.procedure_id} ({self.valid_from}–{self.valid_to or ''})"
+
+
+class ChannelSource(models.TextChoices):
+    """The national channel a dossier came from (integrations.md §5; ``inbound.ports.SOURCES``)."""
+
+    DVCQG = "dvcqg", _("the National Public Service Portal")
+    LIENTHONG = "lienthong", _("inter-connected public services (DVC liên thông)")
+    VNEID = "vneid", _("the VNeID app")
+
+
+class ExternalDossier(models.Model):
+    """A dossier that came from a national channel, under the channel's own code (integrations.md §5:
+    kept as a cross-reference). Unique on (source, code): a re-delivered dossier is the same one."""
+
+    source = models.CharField(max_length=12, choices=ChannelSource.choices)
+    external_code = models.CharField(max_length=100)
+    national_procedure_code = models.CharField(max_length=40)
+    national_agency_code = models.CharField(max_length=40, blank=True)
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="external")
+    received_at = models.DateTimeField()
+    payload_digest = models.CharField(max_length=64)  # sha256 of the first delivery, as sent
+    deliveries = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_code"], name="external_dossier_source_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_code}"

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from motcua.integrations import config
 from motcua.integrations.dvcqg.ports import NationalPortalSync
+from motcua.integrations.inbound.ports import NationalChannel
 from motcua.integrations.payment.ports import PaymentGateway
 from motcua.integrations.population.ports import PopulationRegistry
 from motcua.integrations.signing.ports import RemoteSigner, SignatureVerifier
@@ -75,6 +76,15 @@ def national_portal() -> NationalPortalSync | None:
     the outbox retries."""
     found: NationalPortalSync | None = _adapter(
         "motcua.integrations.dvcqg.client:NationalPortalClient", config.system("dvcqg"), attempts=1
+    )
+    return found
+
+
+def national_channel() -> NationalChannel | None:
+    """The national channels (DVC liên thông's pull API and the pushes' status receivers), or None
+    when not configured. One attempt a call: the outbox and the next pull retry."""
+    found: NationalChannel | None = _adapter(
+        "motcua.integrations.inbound.client:NationalChannelClient", config.system("lienthong"), attempts=1
     )
     return found
 

@@ -14,6 +14,7 @@ PREFIXES = {
     "zalo": "/zalo",
     "payment": "/payment",
     "signing": "/signing",
+    "lienthong": "/lienthong",
 }
 
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -38,4 +39,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
     "zalo": {"access_token": "standin-zalo-oa-token"},  # noqa: S105 — stand-in only
     "payment": {"merchant": "MOTCUA", "secret": "standin-payment-secret"},  # noqa: S105 — stand-in only
     "signing": {"sp_id": "motcua-agency", "sp_password": "standin-signing-secret"},  # noqa: S105 — stand-in only
+    # DVC liên thông's account, and the secrets the national portal's and VNeID's pushes carry.
+    "lienthong": {
+        "username": "motcua-lienthong",
+        "password": "standin-lienthong-secret",  # noqa: S105 — stand-in only
+        "dvcqg_secret": "standin-dvcqg-push-secret",  # noqa: S105 — stand-in only
+        "vneid_secret": "standin-vneid-codeget",  # noqa: S105 — stand-in only
+    },
 }

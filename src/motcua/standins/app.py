@@ -203,6 +203,7 @@ class StandIns:
 def build() -> StandIns:
     """Every stand-in, seeded."""
     from motcua.standins.dvcqg import NationalPortal
+    from motcua.standins.lienthong import NationalChannel
     from motcua.standins.payment import Payment
     from motcua.standins.population import Population
     from motcua.standins.signing import Signing
@@ -219,6 +220,7 @@ def build() -> StandIns:
         Zalo(inbox),
         Payment(),
         Signing(),
+        NationalChannel(),
     ]
     return StandIns(systems, inbox)
 

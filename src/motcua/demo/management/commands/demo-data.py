@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,23 @@ from motcua.accounts.services import create_user
 from motcua.agencies.models import Agency, AgencyKind, CollectingAccount
 from motcua.agencies.services import create_agency, load_administrative_units
 from motcua.catalog import exchange, services
+from motcua.catalog.models import Procedure
 from motcua.demo import generator, par, petitions, sipas
 from motcua.demo.users import DEMO_PASSWORD, DEMO_USERS
 from motcua.dossiers.models import Dossier
+from motcua.integrations.models import ProcedureMapping
 from motcua.monitoring import rollup
 from motcua.petitions.models import Petition
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+MERGED = date(2025, 7, 1)  # the two-level local government: the communes and wards as they are now
+# (national procedure code, national agency code or "" for any, local procedure, the agency settling it)
+CHANNEL_MAP = (
+    ("1.001193", "100", "1.001193", "H15.100"),  # birth registration from DVC liên thông (model C)
+    ("1.000656", "100", "1.000656", "H15.100"),  # death registration, the same bundle
+    ("1.000956", "", "1.000956", "H15.STC"),  # a business dossier pushed by the national portal (B)
+    ("3.000333", "", "3.000333", "H15.39"),  # the criminal-record certificate from VNeID (model D)
+)
 
 
 class Command(BaseCommand):
@@ -74,6 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Procedures: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
             )
+            mapped = self.procedure_map()
+            self.stdout.write(f"National procedure map: {mapped} rows created")
             users = self.load_users()
             self.stdout.write(f"Users: {users} created (password for all: {DEMO_PASSWORD})")
         if options["dossiers"] > 0 and not Dossier.objects.exists():  # history only on a fresh database
@@ -157,6 +170,25 @@ class Command(BaseCommand):
             ]
             raise CommandError("demo procedures do not validate:\n" + "\n".join(lines))
         return services.import_catalog(specs=specs)
+
+    def procedure_map(self) -> int:
+        """Which national procedure means which local procedure and agency for the dossiers of the
+        national channels (the stand-in's samples among them); effective from the 2025 mergers."""
+        created = 0
+        for national, agency_code, local, to in CHANNEL_MAP:
+            if ProcedureMapping.objects.filter(
+                national_procedure_code=national, national_agency_code=agency_code
+            ).exists():
+                continue
+            ProcedureMapping.objects.create(
+                national_procedure_code=national,
+                national_agency_code=agency_code,
+                procedure=Procedure.objects.get(code=local),
+                agency=Agency.objects.get(code=to),
+                valid_from=MERGED,
+            )
+            created += 1
+        return created
 
     def load_users(self) -> int:
         created = 0
