@@ -8,7 +8,8 @@ changes each, as in bench_sync: more than an hour of a province's day), ``motcua
 stand-ins run, and desks file counter dossiers at a steady pace (``--clients`` closed-loop clients,
 not a saturating crowd). The same short intake run is measured alternately without a worker (A)
 and with ``motcua worker`` draining the backlog (B), A B A B …; the figure is the median over the
-pairs of B's median latency over A's, with the spread. ``--nice`` runs the worker at that niceness,
+pairs of B's median latency over A's, with the spread. The stand-ins run at niceness 19: in life
+the portal is another machine. ``--nice`` runs the worker at that niceness,
 as a systemd unit's ``Nice=`` would (0: as the app).
 """
 
@@ -79,7 +80,9 @@ def main(argv: list[str] | None = None) -> list[str]:
     args = parser.parse_args(argv)
     from motcua.standins.process import running
 
-    with scratch_database("catchup") as db, running() as standins:
+    # The stand-ins play the national portal, a remote system: at the lowest priority, so that the CPU
+    # they take on this machine is not charged to MotCua's catch-up.
+    with scratch_database("catchup") as db, running(nice=19) as standins:
         data = prepare(db, receivers=CLIENTS)
         env = db.env | {"MOTCUA_STANDINS_URL": standins}
         backlog = django_json(env, f"DOSSIERS = {args.dossiers}\n" + LOAD, timeout=1200)["messages"]

@@ -102,3 +102,86 @@ def analyze_after_bulk_load() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+class RedisServer:
+    """A redis-server of the test session's own on a loopback port, its data in a temporary
+    directory, persisted on every write (appendonly, fsync always) so a restart keeps the queue."""
+
+    def __init__(self, directory: Any) -> None:
+        import shutil
+        import socket
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed: .ci/run installs it (apt-get install redis-server)")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self.binary, self.directory = binary, directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: Any = None
+        self.start()
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        self.proc = subprocess.Popen(  # noqa: S603 — Debian's redis-server, our arguments
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+            ],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping():
+                    return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: Any) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer, settings: Any) -> Iterator[str]:
+    """The app pointed at the session's Redis (MOTCUA_REDIS_URL), emptied afterwards."""
+    import redis
+
+    from motcua.core import shared_redis
+
+    settings.MOTCUA_REDIS_URL = redis_server.url
+    yield redis_server.url
+    shared_redis._client.cache_clear()
+    redis.Redis.from_url(redis_server.url).flushdb()

@@ -143,12 +143,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache is in the database so that rate limits and throttles hold across app servers.
+# Redis, where several processes must agree (issue 16): the task queue, the cache and the rate-limit
+# counters. Unset, all three stay in the database, so one machine needs nothing else installed.
+MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
+
+# The cache is shared by every app server: in Redis when there is one, else in the database.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "motcua_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MOTCUA_REDIS_URL}
+        if MOTCUA_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "motcua_cache"}
+    )
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -210,8 +215,22 @@ MOTCUA_SIPAS_SATISFIED_CUT = int(os.environ.get("MOTCUA_SIPAS_SATISFIED_CUT", "4
 MOTCUA_SIPAS_WEIGHTS: dict[str, float] = json.loads(os.environ.get("MOTCUA_SIPAS_WEIGHTS", "{}"))
 MOTCUA_SIPAS_INVITATION_DAYS = int(os.environ.get("MOTCUA_SIPAS_INVITATION_DAYS", "30"))
 
-# --- Background tasks (django.tasks with the database backend) ------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- Background tasks (django.tasks: the database backend, or Redis Streams with MOTCUA_REDIS_URL) --
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if MOTCUA_REDIS_URL:
+    INSTALLED_APPS.append("django_tasks_redis")
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_redis.RedisTaskBackend",
+            "OPTIONS": {
+                "REDIS_URL": MOTCUA_REDIS_URL,
+                "REDIS_KEY_PREFIX": "motcua:tasks",
+                # Longer than the longest task (a roll-up rebuild, a reconciliation): a task still
+                # running after it would be taken for a dead worker's and run again.
+                "REDIS_CLAIM_TIMEOUT": int(os.environ.get("MOTCUA_TASK_CLAIM_SECONDS", "900")),
+            },
+        }
+    }
 # How often the worker brings the dashboard's roll-ups up to date (a run with nothing new costs two look-ups).
 MOTCUA_ROLLUP_EVERY_SECONDS = float(os.environ.get("MOTCUA_ROLLUP_EVERY_SECONDS", "20"))
 

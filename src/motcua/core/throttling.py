@@ -6,6 +6,7 @@ keeps DRF's scopes, rates (``DEFAULT_THROTTLE_RATES``), client identification (`
 429 handling, but counts with a sliding-window estimate — the previous window's count weighted by
 how much of it still overlaps the last ``duration`` seconds, plus the current window's — kept in
 one row per client that a single upsert increments. It holds across app servers like the cache did.
+With ``MOTCUA_REDIS_URL`` the two counts are Redis keys instead, incremented in one MULTI.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import redis
 from django.db import connection
 from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
+from motcua.core import shared_redis
 from motcua.core.models import RateCounter
 
 # The table is RateCounter's (db_table "motcua_rate_counter"). In the SET clause every column on
@@ -72,10 +75,14 @@ class WindowThrottle(ScopedRateThrottle):
             return True
         limit, duration = self.num_requests, self.duration
         window, into = divmod(self.timer(), duration)
-        with connection.cursor() as cursor:  # one statement, so its own transaction under autocommit
-            cursor.execute(_UPSERT, [key[:200], int(window)])
-            hits, previous = cursor.fetchone()
-        if random.randrange(SWEEP_ONE_IN) == 0:  # noqa: S311 - load spreading, not security
+        shared = shared_redis.client()
+        if shared is not None:
+            hits, previous = _count_in_redis(shared, key, int(window), duration)
+        else:
+            with connection.cursor() as cursor:  # one statement, so its own transaction under autocommit
+                cursor.execute(_UPSERT, [key[:200], int(window)])
+                hits, previous = cursor.fetchone()
+        if shared is None and random.randrange(SWEEP_ONE_IN) == 0:  # noqa: S311 - load spreading, not security
             # Window numbers depend on the scope's duration: sweep this scope's rows only.
             prefix = self.cache_format % {"scope": self.scope, "ident": ""}
             RateCounter.objects.filter(key__startswith=prefix, window__lt=int(window) - 1).delete()
@@ -88,6 +95,18 @@ class WindowThrottle(ScopedRateThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+
+def _count_in_redis(shared: redis.Redis, key: str, window: int, duration: int) -> tuple[int, int]:
+    """This window's hits (this one counted) and the previous window's, in one MULTI: atomic, so N
+    app servers share one limit. Each window's key expires once it cannot be the previous one."""
+    this, before = f"motcua:rate:{key}:{window}", f"motcua:rate:{key}:{window - 1}"
+    pipe = shared.pipeline(transaction=True)
+    pipe.incr(this)
+    pipe.expire(this, 2 * duration + 1)
+    pipe.get(before)
+    hits, _expiry, previous = pipe.execute()
+    return int(hits), int(previous or 0)
 
 
 def _seconds_until_allowed(n: int, d: float, hits: int, previous: int, into: float) -> float:

@@ -39,10 +39,13 @@ def free_pair() -> int:
 
 
 @contextlib.contextmanager
-def running(*, latency_ms: int = 0, wait: float = 30.0) -> Iterator[str]:
-    """The base URL of a stand-ins process that lives for the ``with`` block."""
+def running(*, latency_ms: int = 0, wait: float = 30.0, nice: int = 0) -> Iterator[str]:
+    """The base URL of a stand-ins process that lives for the ``with`` block (at niceness ``nice``:
+    a benchmark may keep the systems it stands for, remote in life, off the app's CPU)."""
     port = free_pair()
     args = [sys.executable, "-m", "motcua.cli", "standins", "--host", HOST, "--port", str(port)]
+    if nice:
+        args = ["nice", "-n", str(nice), *args]
     if latency_ms:
         args += ["--latency-ms", str(latency_ms)]
     env = {k: v for k, v in os.environ.items() if k != "MOTCUA_STANDINS_URL"}

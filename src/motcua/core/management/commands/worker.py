@@ -1,7 +1,8 @@
-"""``motcua worker``: runs the queued background tasks (django.tasks, database backend), enqueues
-the periodic jobs when they are due, and delivers the outbox in a loop of its own. Run as many as
-wanted: a task is claimed by one worker only, a periodic job is not queued again while one is still
-waiting, and an outbox message is leased to one worker at a time."""
+"""``motcua worker``: runs the queued background tasks (django.tasks: the database backend, or Redis
+Streams when ``MOTCUA_REDIS_URL`` is set), enqueues the periodic jobs when they are due, and
+delivers the outbox in a loop of its own. Run as many as wanted: a task is claimed by one worker
+only, a periodic job is not queued again while one is still waiting (with Redis: once per period,
+whichever worker takes the slot), and an outbox message is leased to one worker at a time."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
@@ -18,13 +20,24 @@ from django.utils.module_loading import autodiscover_modules
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from motcua.core import shared_redis
 from motcua.core.periodic import SCHEDULE, Periodic
 
 logger = logging.getLogger("motcua.worker")
 WAITING = ("READY", "RUNNING")
 
 
+def _redis_tasks() -> bool:
+    return bool(settings.TASKS["default"]["BACKEND"].startswith("django_tasks_redis."))
+
+
 def _waiting(job: Periodic) -> bool:
+    """Whether the job must not be queued now: one is still waiting (database), or another worker
+    took this period's slot (Redis: one SET NX for all the workers, expiring with the period)."""
+    shared = shared_redis.client()
+    if shared is not None and _redis_tasks():
+        seconds = max(1, int(job.every.total_seconds()))
+        return not shared.set(f"motcua:periodic:{job.task.module_path}", 1, nx=True, ex=seconds)
     return DBTaskResult.objects.filter(task_path=job.task.module_path, status__in=WAITING).exists()
 
 
@@ -83,6 +96,17 @@ class Command(BaseCommand):
         else:
             threading.Thread(target=_schedule, args=(stop, 1.0), daemon=True, name="schedule").start()
             threading.Thread(target=_deliver, args=(stop,), daemon=True, name="outbox").start()
+        if _redis_tasks():
+            self.stdout.write(f"MotCua worker: {len(SCHEDULE)} periodic jobs, tasks from Redis")
+            try:
+                # Its own loop: a consumer of the stream group, graceful on SIGTERM, reclaiming the
+                # tasks of a worker that died (REDIS_CLAIM_TIMEOUT).
+                from django_tasks_redis.management.commands.run_redis_tasks import Command as RedisWorker
+
+                call_command(RedisWorker(), continuous=not options["batch"], stdout=self.stdout)
+            finally:
+                stop.set()
+            return
         worker = Worker(
             queue_names=["*"],
             interval=options["interval"],
