@@ -28,7 +28,7 @@ WAITING = ("READY", "RUNNING")
 
 
 def _redis_tasks() -> bool:
-    return bool(settings.TASKS["default"]["BACKEND"].startswith("django_tasks_redis."))
+    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_redis.")
 
 
 def _waiting(job: Periodic) -> bool:
