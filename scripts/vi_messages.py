@@ -8,6 +8,10 @@ import re
 import sys
 
 VI = {
+    # the admins' page of the national systems: what each outbox target is
+    "National public service portal: dossier sync": "Cổng Dịch vụ công quốc gia: đồng bộ hồ sơ",
+    "National channels: status of the dossiers they sent": "Kênh quốc gia: trạng thái hồ sơ do kênh gửi đến",
+    "E-mail": "Thư điện tử",
     # the dashboard's fees paid by channel (issue 12, item 5)
     "Fees paid, by channel": "Thanh toán phí, lệ phí theo kênh",
     "Payment channel": "Kênh thanh toán",

@@ -46,6 +46,18 @@ def status_tone(status: str) -> str:
     return STATUS_TONE.get(Status(status), "muted") if status in Status else "muted"
 
 
+def counterpart(target: str) -> str:
+    """What an outbox target is, in words (the admins' page of the national systems)."""
+    names = {
+        "dvcqg": _("National public service portal: dossier sync"),
+        "inbound": _("National channels: status of the dossiers they sent"),
+        "sms": _("SMS"),
+        "zalo": _("Zalo"),
+        "email": _("E-mail"),
+    }
+    return names.get(target, target)
+
+
 def timeliness_label(value: str | None) -> str:
     return {
         "early": _("Ahead of time"),

@@ -36,6 +36,11 @@ def timeliness_tone(dossier: Any) -> str:
 
 
 @register.filter
+def counterpart(target: str) -> str:
+    return presenters.counterpart(target)
+
+
+@register.filter
 def vnd(amount: Any) -> str:
     return presenters.vnd(amount)
 
