@@ -441,5 +441,9 @@ LOGGING = {
         # The worker would log every periodic run twice a minute; failures still show.
         "django.tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        "django_tasks_redis": {"level": "WARNING"},
+        # httpx logs every call to a national system at INFO (the portal's sync alone, hundreds a
+        # minute); a failure is logged by the outbox with its reason.
+        "httpx": {"level": "WARNING"},
     },
 }
