@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> list[str]:
                 finally:
                     stop(worker)
                 if drained <= 0:
-                    raise RuntimeError("the worker delivered nothing during the run: the backlog ran out?")
+                    tail = (db.tmp / "worker.log").read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"the worker delivered nothing during the run; its log:\n{tail}")
                 ratios.append(beside / alone)
                 row = (
                     f"  pair {pair + 1}: intake p50 {alone:.1f} ms alone, {beside:.1f} ms beside the catch-up "
