@@ -6,7 +6,8 @@ reports, exports and the public catalog run their reads inside ``replica_reads()
 Read-your-writes: once a request has written (or while a transaction on the primary is open), its
 later reads go to the primary; and ``ReadYourWrites`` gives a client that has just written a small
 signed cookie, without personal data, which keeps its reads on the primary for
-``MOTCUA_REPLICA_STICKY_SECONDS``. docs/decisions.md says why.
+``MOTCUA_REPLICA_STICKY_SECONDS`` (and marks the signed-in user in the shared cache for as long,
+for API clients that keep no cookies). docs/decisions.md says why.
 
 Settings install the router and the middleware only when the replica is configured; without them
 ``replica_reads()`` changes nothing.
@@ -24,6 +25,7 @@ from functools import wraps
 from typing import Any, Concatenate
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.http import HttpRequest, HttpResponse
 
@@ -70,6 +72,10 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS  # the replica follows the primary's schema by streaming
 
 
+def _wrote_key(user_id: Any) -> str:
+    return f"motcua:replica:wrote:{user_id}"
+
+
 def enabled() -> bool:
     """Whether reads may go to a replica at all (the router is installed)."""
     return any(isinstance(r, ReplicaRouter) for r in router.routers)
@@ -104,8 +110,12 @@ def reads_from_replica[**P, R](view: Callable[Concatenate[Any, P], R]) -> Callab
     @wraps(view)
     def wrapped(request: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
         user = getattr(request, "user", None)
-        if user is not None:
-            _ = user.is_authenticated  # evaluates the lazy user (session, token) here
+        # Evaluates the lazy user (session, token) here; a signed-in user who wrote moments ago
+        # through a client that keeps no cookie reads the primary too.
+        if user is not None and user.is_authenticated and enabled() and cache.get(_wrote_key(user.pk)):
+            state = _reads.get()
+            if state is not None:
+                state.primary = True
         with replica_reads():
             return view(request, *args, **kwargs)
 
@@ -131,6 +141,9 @@ class ReadYourWrites:
         finally:
             _reads.reset(token)
         if request.method not in SAFE_METHODS and response.status_code < 400 and seconds > 0:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                cache.set(_wrote_key(user.pk), 1, timeout=math.ceil(seconds))
             response.set_signed_cookie(
                 STICKY_COOKIE,
                 "1",
