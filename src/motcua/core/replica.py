@@ -15,6 +15,7 @@ Settings install the router and the middleware only when the replica is configur
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +27,10 @@ from typing import Any, Concatenate
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.http import HttpRequest, HttpResponse
+
+log = logging.getLogger(__name__)
 
 REPLICA = "replica"
 STICKY_COOKIE = "motcua_wrote"
@@ -81,18 +84,33 @@ def enabled() -> bool:
     return any(isinstance(r, ReplicaRouter) for r in router.routers)
 
 
+def _reachable() -> bool:
+    """A replica that is down costs the dashboards their speed, not their answers."""
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        log.warning("The database replica cannot be reached; reading from the primary")
+        return False
+    return True
+
+
 @contextmanager
 def replica_reads(*, caught_up: Callable[[str], bool] | None = None) -> Iterator[None]:
     """Mark the reads inside as replica-safe: they may be a moment behind the primary.
 
     ``caught_up(alias)`` is the caller's own check, asked of the replica once on entry, that it
-    already holds what the answer needs (else the reads stay on the primary)."""
+    already holds what the answer needs. Either way, a replica that cannot be reached leaves the
+    reads on the primary."""
     state = _reads.get()
     token = None
     if state is None:  # outside a request (a command, a task): a state for this scope only
         state = _Reads()
         token = _reads.set(state)
-    if caught_up is not None and not state.primary and enabled() and not caught_up(REPLICA):
+    if (
+        not state.primary
+        and enabled()
+        and (not _reachable() or (caught_up is not None and not caught_up(REPLICA)))
+    ):
         state.primary = True
     state.replica += 1
     try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -102,8 +102,9 @@ def test_inside_a_transaction_reads_stay_on_the_primary() -> None:
         assert ROUTER.db_for_read(Model) == "default"
 
 
-def test_a_replica_that_has_not_caught_up_is_not_read(settings: Any) -> None:
+def test_a_replica_that_has_not_caught_up_is_not_read(settings: Any, monkeypatch: Any) -> None:
     settings.DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]
+    monkeypatch.setattr(connections[REPLICA], "ensure_connection", lambda: None)
     asked: list[str] = []
 
     def lagging(alias: str) -> bool:
@@ -115,6 +116,19 @@ def test_a_replica_that_has_not_caught_up_is_not_read(settings: Any) -> None:
     with replica_reads(caught_up=lambda alias: True):
         assert ROUTER.db_for_read(Model) == REPLICA
     assert asked == [REPLICA]
+
+
+def test_a_replica_that_is_down_is_not_read(settings: Any, monkeypatch: Any, caplog: Any) -> None:
+    settings.DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]
+
+    def refused() -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections[REPLICA], "ensure_connection", refused)
+    where: list[str] = []
+    through_middleware(reads(where), RequestFactory().get("/dieu-hanh/"))
+    assert where == ["default", "default"]
+    assert "replica cannot be reached" in caplog.text
 
 
 def test_a_client_that_has_just_written_reads_the_primary_for_a_few_seconds(settings: Any) -> None:
