@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from motcua.dossiers.tests.conftest import world  # noqa: E402,F401 — the small province, for every app's page tests
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A "replica" alias that mirrors the test database, for the tests of the replica router
+    (core/tests/test_replica.py). A mirror creates no database, so the run is no slower; the router
+    is not installed, so nothing else reads through it."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    mirror: Any = {
+        **copy.deepcopy(default),
+        "TEST": {**default.get("TEST", {}), "MIRROR": "default", "NAME": None},
+    }
+    settings.DATABASES.setdefault("replica", mirror)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from motcua.accounts.current import user_of
 from motcua.core.errors import NotFound
+from motcua.core.replica import reads_from_replica
 from motcua.sipas import selectors
 from motcua.sipas.payloads import progress_payload
 from motcua.web.access import staff_required
@@ -20,6 +21,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@reads_from_replica
 def survey(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         found = selectors.survey_get(user_of(request), pk)

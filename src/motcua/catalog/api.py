@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -21,6 +24,7 @@ from motcua.catalog import exchange, selectors, services
 from motcua.catalog.models import Level, OnlineLevel, ProcedureVersion
 from motcua.catalog.serializers import ProcedureInputSerializer, ProcedureOutputSerializer
 from motcua.core.errors import InvalidInput
+from motcua.core.replica import reads_from_replica
 from motcua.core.schema import error_response
 
 
@@ -38,6 +42,10 @@ from motcua.core.schema import error_response
 class ProcedureListCreate(ListAPIView[ProcedureVersion]):
     permission_classes = [PublicReadAdminWrite]
     serializer_class = ProcedureOutputSerializer
+
+    @method_decorator(reads_from_replica)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ProcedureVersion]:
         params = self.request.query_params
@@ -75,6 +83,7 @@ class ProcedureDetail(APIView):
             400: error_response("`version` is not a whole number."),
         },
     )
+    @method_decorator(reads_from_replica)
     def get(self, request: Request, code: str) -> Response:
         raw = request.query_params.get("version")
         if raw is not None and not raw.isdigit():
@@ -87,6 +96,7 @@ class ProcedureVersions(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses=ProcedureOutputSerializer(many=True))
+    @method_decorator(reads_from_replica)
     def get(self, request: Request, code: str) -> Response:
         versions = list(selectors.procedure_versions(code))
         return Response(ProcedureOutputSerializer(versions, many=True).data)  # type: ignore[arg-type]  # many=True takes a list; the stubs type one instance
@@ -141,6 +151,7 @@ class CatalogExport(APIView):
             400: error_response("`format` is neither json nor xlsx."),
         },
     )
+    @method_decorator(reads_from_replica)
     def get(self, request: Request) -> HttpResponse:
         kind = request.query_params.get("format", "json")
         if kind not in ("json", "xlsx"):

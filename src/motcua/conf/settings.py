@@ -141,6 +141,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica for the reads marked replica-safe (the dashboards, reports, exports, the public
+# catalog; motcua.core.replica): set, the router sends them there, and a client that has just written
+# reads the primary for MOTCUA_REPLICA_STICKY_SECONDS. Unset: one database, nothing routed.
+MOTCUA_REPLICA_STICKY_SECONDS = float(os.environ.get("MOTCUA_REPLICA_STICKY_SECONDS", "5"))
+_replica_url = os.environ.get("MOTCUA_DATABASE_REPLICA_URL", "")
+if _replica_url:
+    _replica = dj_database_url.parse(_replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database through it
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "motcua.core.replica.ReadYourWrites",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, where several processes must agree (issue 16): the task queue, the cache and the rate-limit

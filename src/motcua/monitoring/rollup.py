@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -342,6 +343,21 @@ def counted_until() -> datetime | None:
     """When the counts were last brought up to date, for the pages to say how fresh they are."""
     state = FillState.objects.filter(name=FILL_STATE).first()
     return state.last_run_at if state else None
+
+
+def caught_up(alias: str) -> bool:
+    """Whether the database ``alias`` (the replica) holds the counts the primary holds, so that an
+    answer read there is the one the primary would give."""
+
+    def marks(db: str) -> tuple[Any, ...] | None:
+        return (
+            FillState.objects.using(db)
+            .filter(name=FILL_STATE)
+            .values_list("watermark", "rating_watermark")
+            .first()
+        )
+
+    return marks(alias) == marks("default")
 
 
 def ensure_current() -> None:

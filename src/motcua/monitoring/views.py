@@ -27,6 +27,7 @@ from motcua.accounts.permissions import is_admin
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.calendar.selectors import get_calendar
 from motcua.core.errors import Forbidden, InvalidInput
+from motcua.core.replica import reads_from_replica
 from motcua.dossiers.models import Dossier, OrderChannel
 from motcua.monitoring import index as engine
 from motcua.monitoring import measures, query, selectors
@@ -162,6 +163,7 @@ def _overdue_rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not query.may_monitor(user):

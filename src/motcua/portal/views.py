@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import OnlineLevel
 from motcua.core.errors import Conflict, InvalidInput, NotFound, ServiceError
+from motcua.core.replica import reads_from_replica
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers import services, signing
 from motcua.dossiers.labels import where_label
@@ -38,6 +39,7 @@ NO_RESULT = gettext_lazy(
 ONLINE = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
 
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     field = request.GET.get("field", "").strip()[:200]
@@ -64,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def procedure(request: HttpRequest, code: str) -> HttpResponse:
     try:
         version = catalog.procedure_get(code)

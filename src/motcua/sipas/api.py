@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 
 from motcua.accounts.current import user_of
 from motcua.core.errors import InvalidInput
+from motcua.core.replica import reads_from_replica
 from motcua.core.schema import error_response
 from motcua.sipas import exports, selectors, services
 from motcua.sipas.payloads import (
@@ -186,6 +188,7 @@ class IndexView(APIView):
         },
         summary="The SIPAS index of a survey",
     )
+    @method_decorator(reads_from_replica)
     def get(self, request: Request) -> Response | HttpResponse:
         params = request.query_params
         raw = params.get("survey", "")

@@ -3,10 +3,13 @@ elements and each unit's weakest items; citizens and strangers do not."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.test import Client
 
+from motcua.core import replica
 from motcua.dossiers.tests.conftest import World, logged_in
 from motcua.sipas import services
 from motcua.sipas.models import Survey
@@ -70,3 +73,17 @@ def test_the_admin_refuses_a_province_question_with_a_code_already_used(
     )
     assert added.status_code == 302
     assert element.pillar.questionnaire.items.filter(code="T.1", local=True).exists()
+
+
+def test_the_index_pages_read_from_the_replica(world: World, survey: Survey, monkeypatch: Any) -> None:
+    entered: list[str] = []
+
+    @contextmanager
+    def spy(**kwargs: Any) -> Iterator[None]:
+        entered.append("replica")
+        yield
+
+    monkeypatch.setattr(replica, "replica_reads", spy)
+    assert logged_in(world.supervisor).get(f"/can-bo/khao-sat/{survey.pk}/").status_code == 200
+    assert world.client(world.supervisor).get(f"/api/v1/sipas/index?survey={survey.pk}").status_code == 200
+    assert entered == ["replica", "replica"]
