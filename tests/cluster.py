@@ -250,6 +250,7 @@ class Cluster:
     desks: int = 16
     seed_dossiers: int = 200
     fsync: bool = False
+    standins_latency_ms: int = 0  # each national system's answer this late: deliveries in flight
     lookup_rate: str = "30/min"
     # How many proxies stand in front of the app: nginx, plus (in the test) the load generator,
     # which plays an outer balancer by sending each simulated citizen's own X-Forwarded-For.
@@ -366,8 +367,10 @@ class Cluster:
     def _start_standins(self) -> None:
         port = free_pair()
         env = {k: v for k, v in os.environ.items() if k != "MOTCUA_STANDINS_URL"}
-        proc = self._spawn("standins", [sys.executable, "-m", "motcua.cli", "standins", "--host", HOST,
-                                        "--port", str(port)], env, port)  # fmt: skip
+        args = [sys.executable, "-m", "motcua.cli", "standins", "--host", HOST, "--port", str(port)]
+        if self.standins_latency_ms:
+            args += ["--latency-ms", str(self.standins_latency_ms)]
+        proc = self._spawn("standins", args, env, port)
         wait_http(port, "/health", proc, timeout=30)
         self.standins_url = f"http://{HOST}:{port}"
 
