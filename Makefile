@@ -12,12 +12,12 @@ HOST ?= 127.0.0.1
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_CONFIG := 1
 
-.PHONY: help install demo serve test lint typecheck architecture translations schema-check schema pytest-sqlite pytest-postgres bench lock messages clean
+.PHONY: help install demo serve test lint typecheck architecture translations schema-check schema pytest-sqlite pytest-postgres pytest-cluster bench lock messages clean
 
 help:
 	@echo "make install   create .venv (Python 3.12, uv) and install MotCua into it"
 	@echo "make demo      install + migrate + load the demo province + serve on http://$(HOST):$(PORT), with the worker"
-	@echo "make test      ruff, mypy, import contracts, OpenAPI drift check, pytest on SQLite, then on a throwaway PostgreSQL"
+	@echo "make test      ruff, mypy, import contracts, OpenAPI drift check, pytest on SQLite, then on a throwaway PostgreSQL, then the cluster test"
 	@echo "make bench     run the benchmarks under benchmarks/"
 	@echo "make lock      re-resolve dependencies and rewrite the hash-pinned requirements/*.txt"
 	@echo "make translations  regenerate the Vietnamese catalogues from the code and scripts/vi_messages.py"
@@ -70,12 +70,16 @@ schema-check: install
 	rm -f $$tmp; echo "OpenAPI document matches the code"
 
 pytest-sqlite: install
-	MOTCUA_DATABASE_URL= $(BIN)/pytest -q
+	MOTCUA_DATABASE_URL= $(BIN)/pytest -q -m "not cluster"
 
 pytest-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	scripts/with-postgres.sh $(BIN)/pytest -q -m "not cluster"
 
-test: lint typecheck architecture schema-check pytest-sqlite pytest-postgres
+# Once, not in both legs: it starts its own PostgreSQL (primary + replica), Redis and nginx.
+pytest-cluster: install
+	MOTCUA_DATABASE_URL= $(BIN)/pytest -q -m cluster tests/test_cluster.py
+
+test: lint typecheck architecture schema-check pytest-sqlite pytest-postgres pytest-cluster
 
 bench: install
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks

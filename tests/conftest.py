@@ -22,6 +22,9 @@ _tmp_dirs: list[Path] = []
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "server: starts the real server (motcua serve) as a subprocess")
+    config.addinivalue_line(
+        "markers", "cluster: starts the whole topology with its own PostgreSQL (make pytest-cluster, once)"
+    )
     from django.conf import settings
 
     db = settings.DATABASES["default"]
