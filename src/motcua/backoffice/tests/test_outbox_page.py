@@ -33,7 +33,7 @@ def test_an_admin_sees_the_queues_and_sends_a_dead_letter_again(
     admin = User.objects.create_superuser("root", password="x-secret-42")
     client.force_login(admin)
     page = client.get("/can-bo/ket-noi/").content.decode()
-    assert "ERROR 9: template" in page and "Thư điện tử <code class=\"small\">email</code>" in page
+    assert "ERROR 9: template" in page and 'Thư điện tử <code class="small">email</code>' in page
     response = client.post(f"/can-bo/ket-noi/{dead_letter.id}/gui-lai/")
     assert response.status_code == 302
     assert OutboxMessage.objects.get(id=dead_letter.id).state == State.PENDING
