@@ -3,7 +3,7 @@
 Runs the intake, look-up, dashboard and printed-forms benchmarks (each on a database of its own,
 against the real server on loopback) and the import benchmark (benchmarks/bench_import.py) when it
 exists, then prints a summary. Options are passed on to each (--duration, --warmup, --sweep 2x4,3x4 …);
-``--only intake,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,import`` picks some.
+``--only intake,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,durable,import`` picks some.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__, add_help=False)
     parser.add_argument(
         "--only",
-        default="intake,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,import",
+        default="intake,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,durable,import",
     )
     args, rest = parser.parse_known_args()
     only = {x.strip() for x in args.only.split(",")}
@@ -66,6 +66,10 @@ def main() -> int:
         from benchmarks import bench_catchup
 
         summary += bench_catchup.main([])
+    if "durable" in only:
+        from benchmarks import bench_durable
+
+        summary += bench_durable.main([])
     if "import" in only:
         if importlib.util.find_spec("benchmarks.bench_import") is None:
             summary.append("import: benchmarks/bench_import.py not present, skipped")

@@ -17,8 +17,12 @@ cleanup() {
 trap cleanup EXIT
 "${as_pg[@]}" "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
+# Not durable by default (it serves tests); MOTCUA_PG_DURABLE=1 keeps PostgreSQL's own defaults, as
+# a real deployment runs it (benchmarks/bench_durable.py compares the two).
+speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${MOTCUA_PG_DURABLE:-}" = 1 ] && speed=""
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=200" \
   start > /dev/null || { cat "$dir/server.log" >&2; exit 1; }
 "${as_pg[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres motcua
 echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
