@@ -18,6 +18,7 @@ itself on this machine — HTTP server, middleware, DRF and the load generator, 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 
 from benchmarks.common import CLIENTS, Result, Server, combos, load, log, prepare, scratch_database
@@ -68,6 +69,52 @@ def run(
             )
 
 
+TARGET_RATE_RATIO, TARGET_P99_RATIO = 0.75, 1.5
+
+
+def ratios(workers: int, threads: int, duration: float, pairs: int) -> list[str]:
+    """Issue 16's restatement: the look-up (throttle on) against the stack's own ceiling, on ONE
+    server, in short runs interleaved A B, B A, …: throughput ≥ 0.75 × the ceiling's, p99 ≤ 1.5 ×."""
+    with scratch_database("lookupratio", {"MOTCUA_LOOKUP_RATE": LOOKUP_RATE}) as db:
+        data = prepare(db, receivers=2, dossiers=DOSSIERS)
+        with Server(db.env, workers=workers, threads=threads, log_path=db.tmp / "server.log") as server:
+
+            def measure(scenario: str) -> Result:
+                return load(
+                    server.port,
+                    scenario=scenario,
+                    clients=CLIENTS,
+                    duration=duration,
+                    max_requests=100_000,
+                    warmup_seconds=1.0,
+                    params={"dossiers": data["dossiers"], "miss_ratio": 0.1},
+                    name=scenario,
+                    setup="",
+                )
+
+            rate, p99, lines = [], [], []
+            for pair in range(pairs):
+                order = ("floor", "lookup") if pair % 2 == 0 else ("lookup", "floor")
+                got = {scenario: measure(scenario) for scenario in order}
+                ceiling, lookup = got["floor"], got["lookup"]
+                rate.append(lookup.rate / ceiling.rate)
+                p99.append(lookup.percentile(99) / ceiling.percentile(99))
+                lines.append(
+                    f"  pair {pair + 1}: ceiling {ceiling.rate:.0f}/s p99 {ceiling.percentile(99):.0f} ms, "
+                    f"look-up {lookup.rate:.0f}/s p99 {lookup.percentile(99):.0f} ms"
+                )
+                log(lines[-1])
+    r, q = statistics.median(rate), statistics.median(p99)
+    verdict = "PASS" if r >= TARGET_RATE_RATIO and q <= TARGET_P99_RATIO else "FAIL"
+    lines.append(
+        f"lookup / ceiling, one server, {pairs} pairs: throughput ×{r:.3f} (spread ×{min(rate):.3f}–×{max(rate):.3f}; "
+        f"target ≥ ×{TARGET_RATE_RATIO}), p99 ×{q:.3f} (spread ×{min(p99):.3f}–×{max(p99):.3f}; target ≤ ×{TARGET_P99_RATIO}) "
+        f"— {verdict} [{workers} workers × {threads} threads, {db.label}]"
+    )
+    print(lines[-1], flush=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> list[str]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_lookup", description=__doc__)
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds (default 10)")
@@ -78,6 +125,9 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser.add_argument("--sweep", default=None, help="workers×threads to try, e.g. 3x4,5x4 (default: 3x4)")
     parser.add_argument("--no-throttle-run", action="store_true", help="skip the run without the throttle")
     parser.add_argument("--no-ceiling-run", action="store_true", help="skip the run of the stack's ceiling")
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="A B pairs of the ratio to the ceiling (0: none)"
+    )
     args, _unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     lines = []
     for workers, threads in combos(args.sweep):
@@ -101,6 +151,9 @@ def main(argv: list[str] | None = None) -> list[str]:
         ceiling = run(workers, threads, args.duration, args.max_requests, args.warmup, True, scenario="floor")
         lines.append(ceiling.line("requests/s", TARGET_RATE, TARGET_P99))
         print(lines[-1], flush=True)
+    if args.pairs:
+        workers, threads = combos(args.sweep)[0]
+        lines += ratios(workers, threads, min(args.duration, 5.0), args.pairs)
     return lines
 
 
