@@ -265,6 +265,32 @@ _CLOCK: dict[Clock, Callable[[Dossier, workflow.Move, datetime], None]] = {
 # --- creation ---------------------------------------------------------------------------------------------
 
 
+def _applicant_columns(applicant: Applicant) -> dict[str, str]:
+    """The dossier's columns that hold the applicant as given (the search column folded)."""
+    return {
+        "applicant_kind": applicant.kind,
+        "applicant_name": applicant.full_name,
+        "applicant_search": fold(applicant.full_name),
+        "applicant_id_number": applicant.id_number,
+        "applicant_phone": applicant.phone,
+        "applicant_email": applicant.email,
+        "applicant_address": applicant.address,
+    }
+
+
+def _created_event(dossier: Dossier, actor: User | None, now: datetime) -> DossierEvent:
+    """The first event of every dossier: submitted, through its channel (not yet written)."""
+    return DossierEvent(
+        dossier=dossier,
+        at=now,
+        actor=actor,
+        action="create",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        data={"channel": dossier.channel},
+    )
+
+
 @transaction.atomic
 def create_dossier(
     *,
@@ -362,13 +388,7 @@ def create_dossier(
         current_agency=receiving,
         channel=channel,
         status=Status.SUBMITTED,
-        applicant_kind=applicant.kind,
-        applicant_name=applicant.full_name,
-        applicant_search=fold(applicant.full_name),
-        applicant_id_number=applicant.id_number,
-        applicant_phone=applicant.phone,
-        applicant_email=applicant.email,
-        applicant_address=applicant.address,
+        **_applicant_columns(applicant),
         applicant_user=actor if actor.role == Role.CITIZEN else None,
         created_by=actor,
         idempotency_key=idempotency_key or None,
@@ -397,17 +417,7 @@ def create_dossier(
     if receipt is not None:
         warehouse.take_in_received(dossier, docs, now)
         serials.assign_code(dossier, now)
-    events = [
-        DossierEvent(
-            dossier=dossier,
-            at=now,
-            actor=actor,
-            action="create",
-            from_status="",
-            to_status=Status.SUBMITTED,
-            data={"channel": channel},
-        )
-    ]
+    events = [_created_event(dossier, actor, now)]
     if receipt is not None:
         events.append(
             DossierEvent(
@@ -454,28 +464,15 @@ def submit_from_channel(
         current_agency=receiving,
         channel=Channel.ONLINE,
         status=Status.SUBMITTED,
-        applicant_kind=applicant.kind,
-        applicant_name=applicant.full_name,
-        applicant_search=fold(applicant.full_name),
-        applicant_id_number=applicant.id_number,
-        applicant_phone=applicant.phone,
-        applicant_email=applicant.email,
-        applicant_address=applicant.address,
+        **_applicant_columns(applicant),
         request_digest=digest,
         submitted_at=min(submitted_at, now) if submitted_at is not None else now,
         vneid_verified=vneid_verified,
     )
     documents = [DocumentIn(code=code, name=name, file_id=str(f.id)) for code, name, f in files]
     docs = _add_documents(dossier, {str(f.id): f for _c, _n, f in files}, documents, now)
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        at=now,
-        actor=None,
-        action="create",
-        from_status="",
-        to_status=Status.SUBMITTED,
-        data={"channel": Channel.ONLINE},
-    )
+    event = _created_event(dossier, None, now)
+    event.save()
     _announce(dossier, event)
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]
     return dossier
