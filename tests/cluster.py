@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import json
 import os
 import shutil
 import signal
@@ -27,64 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import PASSWORD, Database, prepare
+
 from motcua.standins.process import HOST, free_pair, free_port
 
 REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "matkhau-rat-dai"  # noqa: S105 — the cluster's own test users
-CENTRE = "H15.TTPV"
-PROCEDURE = "1.000956"
 MISSING = "{what} is not installed: .ci/run installs it (apt-get install {package})"
-
-PROCEDURE_SPEC: dict[str, Any] = {
-    "code": PROCEDURE,
-    "name": "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
-    "agency_code": "H15.STC",
-    "field": "Thành lập và hoạt động doanh nghiệp",
-    "level": "province",
-    "processing_time": {"value": 3, "unit": "working_days"},
-    "online_level": "full",
-    "fee_vnd": 50000,
-    "result_is_document": True,
-    "applicant_types": ["individual", "organization"],
-    "required_documents": [
-        {"code": "GDN", "name": "Giấy đề nghị đăng ký doanh nghiệp", "required": True},
-        {"code": "DL", "name": "Điều lệ công ty", "required": True},
-    ],
-    "steps": [],
-}
-
-# Run inside ``motcua shell`` on the primary: migrate, a province with a one-stop centre and a
-# department, the procedure, DESKS receivers with a Bearer token each, DOSSIERS counter dossiers
-# for the citizens to look up. Binds ``result``.
-SEED = """
-import json
-from django.core.management import call_command
-from motcua.accounts.services import create_user, issue_token
-from motcua.agencies.services import create_agency
-from motcua.catalog.services import create_procedure
-from motcua.dossiers import commands, services
-
-call_command("migrate", interactive=False, verbosity=0)
-create_agency(code="H15", name="Ủy ban nhân dân tỉnh Đắk Lắk", kind="province")
-create_agency(code=CENTRE, name="Trung tâm Phục vụ hành chính công tỉnh Đắk Lắk", kind="centre", parent_code="H15")
-create_agency(code="H15.STC", name="Sở Tài chính tỉnh Đắk Lắk", kind="department", parent_code="H15")
-create_procedure(spec=json.loads(SPEC))
-desks = [
-    create_user(username=f"tiepnhan{i}", password=PASSWORD, role="receiver", agency_code=CENTRE)
-    for i in range(DESKS)
-]
-tokens = [issue_token(username=u.username, password=PASSWORD) for u in desks]
-dossiers = []
-for i in range(DOSSIERS):
-    d, _ = services.create_dossier(
-        actor=desks[i % DESKS], procedure_code=PROCEDURE, channel="counter",
-        applicant=commands.Applicant(kind="individual", full_name=f"Trần Văn {i}",
-                                     id_number=f"066185{900000 + i:06d}", phone=f"0899{i:06d}"),
-        documents=[commands.DocumentIn("GDN", "Giấy đề nghị"), commands.DocumentIn("DL", "Điều lệ")],
-    )
-    dossiers.append({"code": d.code, "id_number": d.applicant_id_number, "phone": d.applicant_phone})
-result = {"tokens": tokens, "dossiers": dossiers}
-"""
 
 # nginx in front of the app servers. Round robin; a server that refuses connections is skipped for
 # `fail_timeout`. Retries on another server ("proxy_next_upstream"):
@@ -398,20 +345,10 @@ class Cluster:
         )
 
     def _seed(self) -> None:
-        code = (
-            f"CENTRE, PROCEDURE, PASSWORD = {CENTRE!r}, {PROCEDURE!r}, {PASSWORD!r}\n"
-            f"SPEC = {json.dumps(PROCEDURE_SPEC)!r}\n"
-            f"DESKS, DOSSIERS = {self.desks}, {self.seed_dossiers}\n" + SEED
-        )
-        done = subprocess.run(  # noqa: S603 — our own interpreter and arguments
-            [sys.executable, "-m", "motcua.cli", "shell", "-v", "0", "-c",
-             code + "\nimport json\nprint('RESULT:' + json.dumps(result))"],  # fmt: skip
-            env=self.env, cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise RuntimeError(f"the seed failed: {done.stderr[-3000:]}")
-        line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith("RESULT:"))
-        self.seed = json.loads(line.removeprefix("RESULT:"))
+        # The benchmarks' seed (a province, its centre, a department, the procedure, desk users with
+        # tokens, received dossiers), run on the primary.
+        db = Database(self.env, self.database_url, "cluster", self.dir)
+        self.seed = prepare(db, receivers=self.desks, dossiers=self.seed_dossiers)
 
     def server_proc(self, i: int) -> Proc:
         port = free_port()

@@ -23,8 +23,9 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
+from benchmarks.common import CENTRE, PROCEDURE
 
-from tests.cluster import CENTRE, PROCEDURE, REPO, Cluster
+from tests.cluster import REPO, Cluster
 
 pytestmark = pytest.mark.cluster
 
