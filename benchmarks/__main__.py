@@ -3,7 +3,8 @@
 Runs the intake, look-up, dashboard and printed-forms benchmarks (each on a database of its own,
 against the real server on loopback) and the import benchmark (benchmarks/bench_import.py) when it
 exists, then prints a summary. Options are passed on to each (--duration, --warmup, --sweep 2x4,3x4 …);
-``--only intake,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,durable,import`` picks some.
+``--only intake,intakesql,scaleout,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,durable,import``
+picks some.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__, add_help=False)
     parser.add_argument(
         "--only",
-        default="intake,lookup,dashboard,forms,population,warehouse,notify,signing,sync,catchup,durable,import",
+        default="intake,intakesql,scaleout,lookup,dashboard,forms,population,warehouse,notify,signing,sync,"
+        "catchup,durable,import",
     )
     args, rest = parser.parse_known_args()
     only = {x.strip() for x in args.only.split(",")}
@@ -36,6 +38,14 @@ def main() -> int:
     started = time.monotonic()
     if "intake" in only:
         summary += bench_intake.main(rest)
+    if "intakesql" in only:  # issue 16's ratios: their own defaults (pairs, short runs)
+        from benchmarks import bench_intake_sql
+
+        summary += bench_intake_sql.main([])
+    if "scaleout" in only:
+        from benchmarks import bench_scaleout
+
+        summary += bench_scaleout.main([])
     if "lookup" in only:
         summary += bench_lookup.main(rest)
     if "dashboard" in only:

@@ -378,3 +378,50 @@ def combos(spec: str | None) -> Sequence[tuple[int, int]]:
     if not spec:
         return [(DEFAULT_WORKERS, DEFAULT_THREADS)]
     return [(int(w), int(t)) for w, t in (part.split("x") for part in spec.split(","))]
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat's fields after the command name (field 3 onwards), or None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _cpu(fields: list[str]) -> float:
+    """utime + stime + cutime + cstime: its own CPU and that of the children it has reaped (a gunicorn
+    worker or a PostgreSQL backend that exited meanwhile still counts, through its parent)."""
+    return sum(int(x) for x in fields[11:15]) / _TICK
+
+
+def tree_cpu(*, session: int = 0, parent: int = 0) -> float:
+    """CPU seconds used so far by a process tree on this machine: every process of a session (a
+    server started with start_new_session) or a parent and its live children (the postmaster and
+    its backends). Linux only: the benchmarks run where the servers run."""
+    total = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        fields = _stat(int(entry.name))
+        if fields is None:
+            continue
+        ppid, sid = int(fields[1]), int(fields[3])
+        if (session and sid == session) or (parent and (int(entry.name) == parent or ppid == parent)):
+            total += _cpu(fields)
+    return total
+
+
+def postmaster_pid(url: str) -> int:
+    """The PostgreSQL server's main process (the parent of this connection's backend), for tree_cpu."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT pg_backend_pid()").fetchone()
+    fields = _stat(int(row[0])) if row else None
+    if fields is None:
+        raise RuntimeError("PostgreSQL is not on this machine: its CPU cannot be read")
+    return int(fields[1])
