@@ -203,23 +203,24 @@ _LOOKUP_COLUMNS = [
     f.name for f in fields(LookupResult) if f.name not in ("procedure_name", "holder", "step", "handovers")
 ]
 # The busiest public query, so plain SQL: compiling the ORM query cost more than running it
-# (about 1.2 ms of CPU against 0.2 ms, measured with benchmarks/profile_paths.py).
+# (about 1.2 ms of CPU against 0.2 ms, measured with benchmarks/profile_paths.py). One statement: the
+# hand-overs come as LEFT JOINed rows (one row per hand-over, one row of NULLs when none), since each
+# statement is a round trip and a backend's CPU on the same two cores (bench_lookup's ratio).
 _LOOKUP_SQL = (  # noqa: S608 — table names from the models' metadata; values are bound parameters
-    "SELECT {columns}, v.name, a.name, s.name FROM {dossier} d "
+    "SELECT {columns}, v.name, a.name, s.name, ha.name, c.step, c.handed_over_at, c.completed_at "
+    "FROM {dossier} d "
     "JOIN {version} v ON v.id = d.procedure_version_id JOIN {agency} a ON a.id = d.current_agency_id "
     "LEFT JOIN {step} s ON s.id = d.current_step_id "
-    "WHERE d.code = %s AND d.applicant_id_number = %s"
+    "LEFT JOIN {sheet} c ON c.dossier_id = d.id AND d.received_at IS NOT NULL "
+    "LEFT JOIN {agency} ha ON ha.id = c.to_agency_id "
+    "WHERE d.code = %s AND d.applicant_id_number = %s ORDER BY c.handed_over_at, c.id"
 ).format(
     columns=", ".join(f"d.{name}" for name in _LOOKUP_COLUMNS),  # plain fields and FK ids: column = name
     dossier=Dossier._meta.db_table,
     version=ProcedureVersion._meta.db_table,
     agency=Agency._meta.db_table,
     step=ProcessStep._meta.db_table,
-)
-_SHEET, _AGENCY = ControlSheetEntry._meta.db_table, Agency._meta.db_table
-_HANDOVERS_SQL = (
-    f"SELECT a.name, c.step, c.handed_over_at, c.completed_at FROM {_SHEET} c "  # noqa: S608 — as above
-    f"JOIN {_AGENCY} a ON a.id = c.to_agency_id WHERE c.dossier_id = %s ORDER BY c.handed_over_at, c.id"
+    sheet=ControlSheetEntry._meta.db_table,
 )
 
 
@@ -234,17 +235,17 @@ def lookup(*, code: str, id_number: str) -> LookupResult:
     and an unknown code are the same 404."""
     with connection.cursor() as cursor:
         cursor.execute(_LOOKUP_SQL, [code, id_number])
-        row = cursor.fetchone()
-        if row is None:
-            raise NotFound()
-        values = {name: _aware(value) for name, value in zip(_LOOKUP_COLUMNS, row[:-3], strict=True)}
-        handovers: tuple[Handover, ...] = ()
-        if values["received_at"] is not None:
-            cursor.execute(_HANDOVERS_SQL, [values["id"]])
-            handovers = tuple(
-                Handover(n, step, _aware(at), _aware(done)) for n, step, at, done in cursor.fetchall()
-            )
-    procedure, holder, step = row[-3:]
+        rows = cursor.fetchall()
+    if not rows:
+        raise NotFound()
+    row = rows[0]
+    values = {name: _aware(value) for name, value in zip(_LOOKUP_COLUMNS, row[:-7], strict=True)}
+    procedure, holder, step = row[-7:-4]
+    handovers = tuple(
+        Handover(name, sheet_step, _aware(at), _aware(done))
+        for name, sheet_step, at, done in (r[-4:] for r in rows)
+        if name is not None  # the one row of NULLs of a dossier without hand-overs
+    )
     return LookupResult(
         procedure_name=procedure, holder=holder, step=step or "", handovers=handovers, **values
     )
