@@ -414,11 +414,9 @@ def create_dossier(
     if lookup is not None:
         population.attach_dossier(lookup=lookup, dossier=dossier)
     docs = _add_documents(dossier, files, documents, now, reused=reused)
-    if receipt is not None:
-        warehouse.take_in_received(dossier, docs, now)
-        serials.assign_code(dossier, now)
     events = [_created_event(dossier, actor, now)]
     if receipt is not None:
+        warehouse.take_in_received(dossier, docs, now)
         events.append(
             DossierEvent(
                 dossier=dossier,
@@ -427,10 +425,13 @@ def create_dossier(
                 action=Action.RECEIVE,
                 from_status=Status.SUBMITTED,
                 to_status=dossier.status,
-                data={"code": dossier.code},
             )
         )
     DossierEvent.objects.bulk_create(events)
+    if receipt is not None:
+        # After every other write: the code's upsert locks the agency's counter row until commit,
+        # and only the outbox rows that carry the code (the applicant's SMS) come after it.
+        serials.assign_code(dossier, now)
     _announce(dossier, events[-1])  # a counter dossier is received now: tell the portal and the applicant
     dossier._prefetched_objects_cache = {"documents": docs, "supplement_requests": [], "payments": []}  # type: ignore[attr-defined]  # the response shows what was just written
     return dossier, True
@@ -495,7 +496,17 @@ def _begin(actor: User | None, dossier_id: int, action: Action) -> tuple[Dossier
     Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk", flat=True).first()
     dossier = (
         (Dossier.objects.all() if actor is None else visible_dossiers(actor))
-        .select_related("procedure_version", "receiving_agency", "resolving_agency", "current_agency")
+        # What _announce reads, read here rather than after the code's upsert (which locks the
+        # agency's counter until commit): the national channel the dossier came from and the
+        # channels its applicant chose.
+        .select_related(
+            "procedure_version",
+            "receiving_agency",
+            "resolving_agency",
+            "current_agency",
+            "external",
+            "applicant_user__notification_channels",
+        )
         .filter(pk=dossier_id)
         .first()
     )
@@ -868,9 +879,6 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
     _CLOCK[move.clock](dossier, move, step.now)
     dossier.status = move.to
     dossier.save()
-    if move.clock is Clock.START:
-        serials.assign_code(dossier, step.now)  # last: it locks the agency's counter until commit
-        step.data["code"] = dossier.code
     event = DossierEvent.objects.create(
         dossier=dossier,
         at=step.now,
@@ -881,6 +889,8 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
         note=step.note,
         data=step.data,
     )
+    if move.clock is Clock.START:  # last but the outbox: it locks the agency's counter until commit
+        serials.assign_code(dossier, step.now)
     _announce(dossier, event)  # in this transaction: the outbox has it exactly when it happened
     return dossier
 

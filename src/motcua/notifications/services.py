@@ -4,6 +4,7 @@ the parameters; the deliverers (``deliverers.py``) turn them into an SMS, a ZNS 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.db import transaction
@@ -48,10 +49,12 @@ def messages(dossier: Dossier, event: DossierEvent, *, again: str = "") -> list[
     if name is None:
         return []
     wanted = channels.on()
-    if dossier.applicant_user_id is not None and wanted:
-        choice = ChannelChoice.objects.filter(user_id=dossier.applicant_user_id).first()
-        if choice is not None:
-            wanted &= choice.wanted()
+    user = dossier.applicant_user if dossier.applicant_user_id is not None and wanted else None
+    if user is not None:
+        # The accessors, read with the dossier where it was locked (not under the counter's lock);
+        # no choice made: every channel.
+        with contextlib.suppress(ChannelChoice.DoesNotExist):
+            wanted &= user.notification_channels.wanted()
     if not wanted:
         return []
     phone = addresses.mobile(dossier.applicant_phone) if wanted & {"sms", "zalo"} else None

@@ -229,7 +229,8 @@ def timeline(
                 Step(
                     e.at,
                     _("Received at %(agency)s") % {"agency": dossier.receiving_agency.name},
-                    _("Dossier code %(code)s") % {"code": data.get("code") or dossier.code},
+                    _("Dossier code %(code)s")
+                    % {"code": data.get("code") or dossier.code},  # older events kept it
                 )
             )
         elif e.action == Action.REQUEST_SUPPLEMENT:

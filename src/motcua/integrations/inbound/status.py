@@ -27,8 +27,9 @@ def status_messages(dossier: Dossier, event: DossierEvent) -> list[OutboxMessage
     dossier filed here); the change writes it in its own transaction."""
     if dossier.channel != Channel.ONLINE:
         return []
-    external = ExternalDossier.objects.filter(dossier_id=dossier.pk).first()
-    if external is None:
+    try:  # the accessor: read with the dossier where it was locked (_begin), not under the counter's lock
+        external = dossier.external  # the reverse of ExternalDossier.dossier
+    except ExternalDossier.DoesNotExist:
         return []
     status = workflow.Status(event.to_status)
     title = ACTION_VI.get(str(event.action), workflow.LABEL_VI[status])
