@@ -20,7 +20,11 @@ def province_of(admin_unit: AdministrativeUnit | None, parent: Agency | None) ->
     """The 2-digit province an agency belongs to: its administrative unit's (a commune's parent),
     else its parent agency's; blank for a ministry or an agency placed nowhere."""
     if admin_unit is not None:
-        top = admin_unit.parent if admin_unit.level == UnitLevel.COMMUNE and admin_unit.parent_id else admin_unit
+        top = (
+            admin_unit.parent
+            if admin_unit.level == UnitLevel.COMMUNE and admin_unit.parent is not None
+            else admin_unit
+        )
         return top.code[:2]
     return parent.province if parent else ""
 
@@ -89,10 +93,11 @@ def create_agency(
 
 @transaction.atomic
 def refresh_paths(agency: Agency) -> None:
-    """Recompute the materialised path and the province of an agency and its subtree after its
-    parent or administrative unit changed (dossiers keep the province they were received in)."""
+    """Recompute the materialised path of an agency and its subtree after its parent changed, and
+    fill in the province of one that had none. A province once given stays: it is the province of the
+    dossiers received there (the partition key), which the look-up by code relies on."""
     agency.path = _path(agency.code, agency.parent)
-    agency.province = province_of(agency.admin_unit, agency.parent)
+    agency.province = agency.province or province_of(agency.admin_unit, agency.parent)
     Agency.objects.filter(pk=agency.pk).update(path=agency.path, province=agency.province)
     for child in agency.children.all():
         refresh_paths(child)

@@ -492,7 +492,17 @@ class _Writer:
                 ratings.append((next(rating_ids), pk, satisfied, comment, dt(r.returned_at or r.resolved_at)))
             data = json.dumps({"source": self.source, "line": r.line}, ensure_ascii=False)
             events.append(
-                (next(event_ids), pk, self.refs.provinces[self.refs.agencies[r.receiving_agency_code]], now, "import", "", r.status.value, f"{self.source}:{r.line}", data)
+                (
+                    next(event_ids),
+                    pk,
+                    self.refs.provinces[self.refs.agencies[r.receiving_agency_code]],
+                    now,
+                    "import",
+                    "",
+                    r.status.value,
+                    f"{self.source}:{r.line}",
+                    data,
+                )
             )
         self.dossiers.insert(dossiers)
         self.documents.insert(documents)

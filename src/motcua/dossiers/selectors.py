@@ -17,6 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.core.errors import Conflict, NotFound
 from motcua.dossiers import workflow
+from motcua.dossiers.codes import CODE
 from motcua.dossiers.models import ControlSheetEntry, Dossier, DossierEvent
 from motcua.dossiers.workflow import OPEN, Status
 from motcua.files.models import StoredFile
@@ -208,14 +209,23 @@ _LOOKUP_SQL = (  # noqa: S608 — table names from the models' metadata; values 
     "SELECT {columns}, v.name, a.name, s.name FROM {dossier} d "
     "JOIN {version} v ON v.id = d.procedure_version_id JOIN {agency} a ON a.id = d.current_agency_id "
     "LEFT JOIN {step} s ON s.id = d.current_step_id "
-    "WHERE d.code = %s AND d.applicant_id_number = %s"
+    "WHERE d.code = %s AND d.applicant_id_number = %s AND d.province {province}"
 ).format(
     columns=", ".join(f"d.{name}" for name in _LOOKUP_COLUMNS),  # plain fields and FK ids: column = name
     dossier=Dossier._meta.db_table,
     version=ProcedureVersion._meta.db_table,
     agency=Agency._meta.db_table,
     step=ProcessStep._meta.db_table,
+    province="{province}",
 )
+# The code names its receiving agency, so its province: on a partitioned table (core.partitioning)
+# PostgreSQL reads that province's partitions only ('': received before the agency had one). An array
+# of text, not varchar: one cast from varchar[] would hide the list from the pruning.
+_PROVINCE = f"(SELECT CAST(p.province AS text) FROM {Agency._meta.db_table} p WHERE p.code = %s)"  # noqa: S608 — as above
+_LOOKUP_SQL_BY_VENDOR = {
+    "postgresql": _LOOKUP_SQL.format(province=f"= ANY (ARRAY['', {_PROVINCE}])"),
+    "sqlite": _LOOKUP_SQL.format(province=f"IN ('', {_PROVINCE})"),
+}
 _SHEET, _AGENCY = ControlSheetEntry._meta.db_table, Agency._meta.db_table
 _HANDOVERS_SQL = (
     f"SELECT a.name, c.step, c.handed_over_at, c.completed_at FROM {_SHEET} c "  # noqa: S608 — as above
@@ -233,7 +243,9 @@ def lookup(*, code: str, id_number: str) -> LookupResult:
     """The public look-up: status, times, where the dossier is and the hand-overs so far. A wrong pair
     and an unknown code are the same 404."""
     with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP_SQL, [code, id_number])
+        match = CODE.match(code)
+        sql = _LOOKUP_SQL_BY_VENDOR[connection.vendor]
+        cursor.execute(sql, [code, id_number, match.group("unit") if match else ""])
         row = cursor.fetchone()
         if row is None:
             raise NotFound()
