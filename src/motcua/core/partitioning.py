@@ -161,7 +161,7 @@ def _wanted_years(spec: Spec, source: str, province: str) -> set[int]:
         f"SELECT DISTINCT {_year_expr(spec)} FROM {_q(source)} WHERE province = %s",  # noqa: S608 — our tables
         [province],
     )
-    return {int(str(r[0])) for r in found if r[0] is not None} | {this_year, this_year + 1}
+    return {int(r[0]) for r in found if r[0] is not None} | {this_year, this_year + 1}
 
 
 def _provinces(source: str) -> set[str]:
@@ -170,15 +170,17 @@ def _provinces(source: str) -> set[str]:
     return {str(r[0]) for r in found + known}
 
 
-def convert(spec: Spec) -> bool:
-    """Rebuild ``spec.table`` as a partitioned table; False if it already is one."""
+def convert(spec: Spec) -> list[str] | None:
+    """Rebuild ``spec.table`` as a partitioned table; the foreign keys that pointed at it and are gone
+    ("table.constraint"), or None if it was partitioned already."""
     table = spec.table
     if is_partitioned(table):
-        return False
+        return None
     new = f"{table}__partitioned"
     # Deferred foreign-key checks of rows written earlier in this transaction would forbid the DDL.
     _run("SET CONSTRAINTS ALL IMMEDIATE", f"LOCK TABLE {_q(table)} IN ACCESS EXCLUSIVE MODE")
-    for referencing, name in foreign_keys_in(table):
+    dropped = foreign_keys_in(table)
+    for referencing, name in dropped:
         _run(f"ALTER TABLE {referencing} DROP CONSTRAINT {_q(name)}")
     columns = _columns(table)
     key = ["province", spec.time_column]
@@ -198,7 +200,7 @@ def convert(spec: Spec) -> bool:
     next_id = _rows(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_q(table)}")[0][0]  # noqa: S608
     if sequence:
         last, called = _rows(f"SELECT last_value, is_called FROM {sequence}")[0]  # noqa: S608
-        next_id = max(int(str(next_id)), int(str(last)) + (1 if called else 0))
+        next_id = max(int(next_id), int(last) + (1 if called else 0))
     _run(
         f"CREATE TABLE {_q(new)} (LIKE {_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
         f"INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY LIST (province)",
@@ -211,23 +213,23 @@ def convert(spec: Spec) -> bool:
         f"INSERT INTO {_q(new)} ({names}) SELECT {names} FROM {_q(table)}",  # noqa: S608
         f"DROP TABLE {_q(table)}",
         f"ALTER TABLE {_q(new)} RENAME TO {_q(table)}",
-        f"CREATE SEQUENCE {_q(table + '_id_seq')} START WITH {int(str(next_id))} OWNED BY {_q(table)}.id",
+        f"CREATE SEQUENCE {_q(table + '_id_seq')} START WITH {int(next_id)} OWNED BY {_q(table)}.id",
         f"ALTER TABLE {_q(table)} ALTER COLUMN id SET DEFAULT nextval('{table}_id_seq')",
     )
     for name, kind, definition in constraints:
-        text = str(definition)
+        text: str = definition
         if kind == "p":
             text = f"PRIMARY KEY (id, {', '.join(key)})"
         elif kind == "u":
             text = _with_key(text, key)
-        _run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(str(name))} {text}")
+        _run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {text}")
     for _name, unique, definition in indexes:
-        text = str(definition)
+        text: str = definition
         if unique:
             text = _with_key(text, key)
         _run(text)
     _run(f"ANALYZE {_q(table)}", "SET CONSTRAINTS ALL DEFERRED")
-    return True
+    return [f"{t}.{c}" for t, c in dropped]
 
 
 def _move_out_of_default(table: str, default: str, where: str) -> str:
@@ -282,9 +284,9 @@ def state(spec: Spec) -> TableState:
             [table],
         )
         for name, bounds in found:
-            count = _rows(f"SELECT count(*) FROM {_q(str(name))}")[0][0]  # noqa: S608
-            leaves.append(Leaf(str(name), str(bounds), int(str(count))))
-    total = int(str(_rows(f"SELECT count(*) FROM {_q(table)}")[0][0]))  # noqa: S608
+            count = _rows(f"SELECT count(*) FROM {_q(name)}")[0][0]  # noqa: S608
+            leaves.append(Leaf(name, bounds, int(count)))
+    total = int(_rows(f"SELECT count(*) FROM {_q(table)}")[0][0])  # noqa: S608
     return TableState(
         table,
         is_partitioned(table),

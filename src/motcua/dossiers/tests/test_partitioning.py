@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from motcua.agencies.models import AdministrativeUnit, Agency
 from motcua.agencies.services import create_agency
+from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import commands, selectors, services
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.tests.conftest import CITIZEN_ID, World, counter_dossier
@@ -88,6 +90,24 @@ def test_every_dossier_and_event_carries_its_receiving_agencys_province(world: W
     assert set(DossierCount.objects.values_list("province", flat=True)) == {"66", "56"}
 
 
+def test_a_dossier_from_a_national_channel_and_an_imported_one_carry_it_too(
+    world: World, tmp_path: Path
+) -> None:
+    from motcua.dossiers.tests.test_import import row, run, write
+
+    two_provinces(world)
+    version = ProcedureVersion.objects.get(procedure__code="1.000956", status="current")
+    pushed = services.submit_from_channel(
+        version=version,
+        resolving=Agency.objects.get(code="H15.STC"),
+        applicant=commands.Applicant(kind="individual", full_name="Y Moan", id_number=CITIZEN_ID),
+    )
+    assert pushed.province == "66" and pushed.events.get().province == "66"
+    run(write(tmp_path, row(1)))
+    imported = Dossier.objects.get(code="H15.TTPV-250310-0001")
+    assert imported.province == "66" and {e.province for e in imported.events.all()} == {"66"}
+
+
 def test_an_agencys_province_once_given_stays(world: World) -> None:
     from motcua.agencies.services import refresh_paths
 
@@ -137,7 +157,9 @@ def test_the_command_refuses_nothing_and_check_changes_nothing(world: World) -> 
 
 
 @postgres_only
-def test_partitioned_by_province_and_year_through_a_real_lifecycle(world: World) -> None:
+def test_partitioned_by_province_and_year_through_a_real_lifecycle(world: World, tmp_path: Path) -> None:
+    from motcua.dossiers.tests.test_import import row, run, write
+
     two_provinces(world)
     this_year = timezone.localtime().year
     old, new, commune = (
@@ -191,6 +213,12 @@ def test_partitioned_by_province_and_year_through_a_real_lifecycle(world: World)
     updated = counts()
     rollup.rebuild()
     assert counts() == updated
+
+    # the bulk paths (COPY, ids taken from the sequence up front) write into the partitions too
+    run(write(tmp_path, row(7)))
+    imported = Dossier.objects.get(code="H15.TTPV-250310-0007")
+    assert where("dossiers_dossier")[imported.pk].startswith("dossiers_dossier_p66_")
+    assert imported.pk > later.pk
 
     # a delete through the ORM still cascades (Django's on_delete, the foreign keys being gone)
     Dossier.objects.filter(pk=later.pk).delete()

@@ -29,8 +29,11 @@ class Command(BaseCommand):
         if not options["check"]:
             with transaction.atomic():
                 for spec in partitioning.TABLES:
-                    if partitioning.convert(spec):
+                    dropped = partitioning.convert(spec)
+                    if dropped is not None:
                         self.stdout.write(f"{spec.table}: partitioned")
+                        for name in dropped:
+                            self.stdout.write(f"  dropped the foreign key {name}")
                     for name in partitioning.ensure(spec, years=set(options["year"])):
                         self.stdout.write(f"{spec.table}: added {name}")
         for spec in partitioning.TABLES:
