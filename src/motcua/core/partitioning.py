@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 
@@ -294,3 +294,17 @@ def state(spec: Spec) -> TableState:
         total,
         tuple(f"{t}.{c}" for t, c in foreign_keys_in(table)),
     )
+
+
+def add_ahead() -> list[str]:
+    """The worker's daily job: on the tables already partitioned, add the partitions missing (a new
+    province's, next year's). It never converts a table: that takes a lock, so it is an operator's
+    decision (``motcua partition-tables``)."""
+    if connection.vendor != "postgresql":
+        return []
+    created: list[str] = []
+    with transaction.atomic():
+        for spec in TABLES:
+            if is_partitioned(spec.table):
+                created += ensure(spec)
+    return created

@@ -248,6 +248,12 @@ def test_partitions_are_added_ahead_and_take_their_rows_from_the_default(world: 
     assert f"added dossiers_dossier_p66_{this_year + 2}" in out
     assert where("dossiers_dossier")[waiting.pk] == f"dossiers_dossier_p48_{this_year}"
     assert "added" not in partition("--year", str(this_year + 2))
+    # the worker's daily job does the same for a province that has agencies now
+    Agency.objects.filter(path__startswith="/H15/H15.100/").update(province="40")
+    from motcua.core.tasks import add_partitions_ahead
+
+    assert add_partitions_ahead.call() == 3  # the province (this year and next inside) in each table
+    assert "dossiers_dossier_p40_default" in partition("--check")
 
 
 @postgres_only
