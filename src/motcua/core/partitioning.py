@@ -165,9 +165,11 @@ def _wanted_years(spec: Spec, source: str, province: str) -> set[int]:
 
 
 def _provinces(source: str) -> set[str]:
+    """The provinces that get a partition: those with agencies or rows. Codes are digits; anything
+    else (which no code path writes) stays in the DEFAULT partition rather than reach the DDL."""
     found = _rows(f"SELECT DISTINCT province FROM {_q(source)} WHERE province <> ''")  # noqa: S608
     known = _rows(PROVINCES_SQL)
-    return {str(r[0]) for r in found + known}
+    return {str(r[0]) for r in found + known if str(r[0]).isascii() and str(r[0]).isalnum()}
 
 
 def convert(spec: Spec) -> list[str] | None:
@@ -224,10 +226,7 @@ def convert(spec: Spec) -> list[str] | None:
             text = _with_key(text, key)
         _run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {text}")
     for _name, unique, definition in indexes:
-        text: str = definition
-        if unique:
-            text = _with_key(text, key)
-        _run(text)
+        _run(_with_key(definition, key) if unique else definition)
     _run(f"ANALYZE {_q(table)}", "SET CONSTRAINTS ALL DEFERRED")
     return [f"{t}.{c}" for t, c in dropped]
 
