@@ -52,7 +52,7 @@ for start in range(0, DOSSIERS, batch):
         d.resolved_at = d.returned_at = now
         rows.append(d)
     made = Dossier.objects.bulk_create(rows)
-    events = [DossierEvent(dossier=d, at=now + timedelta(minutes=n), actor=desk, action=a,
+    events = [DossierEvent(dossier=d, province=d.province, at=now + timedelta(minutes=n), actor=desk, action=a,
                            from_status=f, to_status=t, data={})
               for d in made for n, (a, f, t) in enumerate(STEPS)]
     DossierEvent.objects.bulk_create(events)

@@ -55,6 +55,9 @@ class Agency(models.Model):
     # Materialised path of codes ("/H15/H15.50/") so that "this agency and everything under it" is one
     # indexed prefix query for supervisors and the monitoring roll-ups.
     path = models.CharField(max_length=1024, db_index=True, editable=False)
+    # The 2-digit code of the province it belongs to (its administrative unit's, else its parent's),
+    # copied onto each dossier it receives: the key the dossier tables are partitioned by.
+    province = models.CharField(max_length=2, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("agency")

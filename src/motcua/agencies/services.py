@@ -16,6 +16,19 @@ def _path(code: str, parent: Agency | None) -> str:
     return f"{parent.path if parent else '/'}{code}/"
 
 
+def province_of(admin_unit: AdministrativeUnit | None, parent: Agency | None) -> str:
+    """The 2-digit province an agency belongs to: its administrative unit's (a commune's parent),
+    else its parent agency's; blank for a ministry or an agency placed nowhere."""
+    if admin_unit is not None:
+        top = (
+            admin_unit.parent
+            if admin_unit.level == UnitLevel.COMMUNE and admin_unit.parent is not None
+            else admin_unit
+        )
+        return top.code[:2]
+    return parent.province if parent else ""
+
+
 @transaction.atomic
 def create_agency(
     *,
@@ -70,6 +83,7 @@ def create_agency(
                 valid_to=valid_to,
                 admin_unit=admin_unit,
                 path=_path(code, parent),
+                province=province_of(admin_unit, parent),
             )
     except IntegrityError as exc:  # a concurrent create of the same code
         raise Conflict(
@@ -79,9 +93,12 @@ def create_agency(
 
 @transaction.atomic
 def refresh_paths(agency: Agency) -> None:
-    """Recompute the materialised path of an agency and its subtree after its parent changed."""
+    """Recompute the materialised path of an agency and its subtree after its parent changed, and
+    fill in the province of one that had none. A province once given stays: it is the province of the
+    dossiers received there (the partition key), which the look-up by code relies on."""
     agency.path = _path(agency.code, agency.parent)
-    Agency.objects.filter(pk=agency.pk).update(path=agency.path)
+    agency.province = agency.province or province_of(agency.admin_unit, agency.parent)
+    Agency.objects.filter(pk=agency.pk).update(path=agency.path, province=agency.province)
     for child in agency.children.all():
         refresh_paths(child)
 

@@ -272,6 +272,7 @@ class _History:
 
     def __init__(self, batch: _Batch, dossier_id: int, tz: tzinfo) -> None:
         self.batch, self.dossier_id, self.tz = batch, dossier_id, tz
+        self.province = ""  # the dossier's, once its story has drawn its receiving agency
         self.events: list[tuple[datetime, int, str, str, str, dict[str, Any]]] = []
         self.sheet: list[dict[str, Any]] = []
 
@@ -305,6 +306,7 @@ class _History:
                 DossierEvent,
                 {
                     "dossier_id": self.dossier_id,
+                    "province": self.province,
                     "at": at,
                     "actor_id": None,
                     "action": action,
@@ -335,6 +337,7 @@ class _Run:
     clock: _Clock
     serials: dict[tuple[int, date], int] = field(default_factory=lambda: defaultdict(int))
     touched: set[tuple[int, date]] = field(default_factory=set)
+    provinces: dict[int, str] = field(default_factory=dict)  # agency id → its province
 
 
 class _Story:
@@ -419,6 +422,7 @@ class _Story:
             received_at - timedelta(minutes=rng.randint(5, 1500)) if channel == "online" else received_at
         )
         d = self._dossier(receiving_id, resolving_id, channel, kind, submitted_at)
+        log.province = d["province"]
         self._documents(channel, submitted_at)
         log.event(submitted_at, "create", Status.SUBMITTED, channel=channel)
         if channel == "online" and rng.random() < 0.015:  # refused at receipt: never received, no code
@@ -546,6 +550,7 @@ class _Story:
             "procedure_id": self.p.procedure_id,
             "procedure_version_id": self.p.version_id,
             "receiving_agency_id": receiving_id,
+            "province": self.run.provinces[receiving_id],
             "resolving_agency_id": resolving_id,
             "current_agency_id": receiving_id,
             "channel": channel,
@@ -736,7 +741,14 @@ def generate(
         raise ValueError(f"no working day in {year} before {today}")
     weights = list(accumulate(p.weight for p in procedures))
     run = _Run(
-        rng=rng, tz=tz, now=now, span=span, days=days, due=_Due(cal, span, tz), clock=_Clock(cal, span, tz)
+        rng=rng,
+        tz=tz,
+        now=now,
+        span=span,
+        days=days,
+        due=_Due(cal, span, tz),
+        clock=_Clock(cal, span, tz),
+        provinces=dict(Agency.objects.values_list("id", "province")),
     )
     existing = DailySerial.objects.filter(day__gte=first, day__lte=last).values_list(
         "agency_id", "day", "last"

@@ -96,6 +96,7 @@ class _References:
     def __init__(self) -> None:
         self.agencies: dict[str, int] = dict(Agency.objects.values_list("code", "id"))
         self.agency_names: dict[int, str] = dict(Agency.objects.values_list("id", "name"))
+        self.provinces: dict[int, str] = dict(Agency.objects.values_list("id", "province"))
         docs: dict[int, dict[str, str]] = {}
         for version_id, code, name in RequiredDocument.objects.values_list("version_id", "code", "name"):
             docs.setdefault(version_id, {})[code] = name
@@ -269,6 +270,7 @@ DOSSIER_COLUMNS = (
     "procedure_id",
     "procedure_version_id",
     "receiving_agency_id",
+    "province",
     "resolving_agency_id",
     "current_agency_id",
     "channel",
@@ -317,7 +319,7 @@ PAYMENT_COLUMNS = (
     "channel",
 )
 RATING_COLUMNS = ("dossier_id", "satisfied", "comment", "created_at")
-EVENT_COLUMNS = ("dossier_id", "at", "action", "from_status", "to_status", "note", "data")
+EVENT_COLUMNS = ("dossier_id", "province", "at", "action", "from_status", "to_status", "note", "data")
 
 
 class _Writer:
@@ -391,6 +393,7 @@ class _Writer:
             version.procedure_id,
             version.id,
             receiving,
+            refs.provinces[receiving],
             resolving,
             current,
             r.channel,
@@ -489,7 +492,17 @@ class _Writer:
                 ratings.append((next(rating_ids), pk, satisfied, comment, dt(r.returned_at or r.resolved_at)))
             data = json.dumps({"source": self.source, "line": r.line}, ensure_ascii=False)
             events.append(
-                (next(event_ids), pk, now, "import", "", r.status.value, f"{self.source}:{r.line}", data)
+                (
+                    next(event_ids),
+                    pk,
+                    self.refs.provinces[self.refs.agencies[r.receiving_agency_code]],
+                    now,
+                    "import",
+                    "",
+                    r.status.value,
+                    f"{self.source}:{r.line}",
+                    data,
+                )
             )
         self.dossiers.insert(dossiers)
         self.documents.insert(documents)

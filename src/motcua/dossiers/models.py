@@ -52,6 +52,9 @@ class Dossier(models.Model):
         "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
     )
     receiving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    # The receiving agency's province, copied at creation and never changed: with the year of
+    # ``submitted_at`` (never changed either) the partition key on PostgreSQL (partitioning.py).
+    province = models.CharField(max_length=2, blank=True, editable=False)
     resolving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     current_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -242,6 +245,7 @@ class DossierEvent(models.Model):
     """The append-only history: who did what, when, from which status to which."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    province = models.CharField(max_length=2, blank=True, editable=False)  # the dossier's
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -17,6 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.core.errors import Conflict, NotFound
 from motcua.dossiers import workflow
+from motcua.dossiers.codes import CODE
 from motcua.dossiers.models import ControlSheetEntry, Dossier, DossierEvent
 from motcua.dossiers.workflow import OPEN, Status
 from motcua.files.models import StoredFile
@@ -213,7 +214,8 @@ _LOOKUP_SQL = (  # noqa: S608 — table names from the models' metadata; values 
     "LEFT JOIN {step} s ON s.id = d.current_step_id "
     "LEFT JOIN {sheet} c ON c.dossier_id = d.id AND d.received_at IS NOT NULL "
     "LEFT JOIN {agency} ha ON ha.id = c.to_agency_id "
-    "WHERE d.code = %s AND d.applicant_id_number = %s ORDER BY c.handed_over_at, c.id"
+    "WHERE d.code = %s AND d.applicant_id_number = %s AND d.province {province} "
+    "ORDER BY c.handed_over_at, c.id"
 ).format(
     columns=", ".join(f"d.{name}" for name in _LOOKUP_COLUMNS),  # plain fields and FK ids: column = name
     dossier=Dossier._meta.db_table,
@@ -221,7 +223,16 @@ _LOOKUP_SQL = (  # noqa: S608 — table names from the models' metadata; values 
     agency=Agency._meta.db_table,
     step=ProcessStep._meta.db_table,
     sheet=ControlSheetEntry._meta.db_table,
+    province="{province}",
 )
+# The code names its receiving agency, so its province: on a partitioned table (core.partitioning)
+# PostgreSQL reads that province's partitions only ('': received before the agency had one). An array
+# of text, not varchar: one cast from varchar[] would hide the list from the pruning.
+_PROVINCE = f"(SELECT CAST(p.province AS text) FROM {Agency._meta.db_table} p WHERE p.code = %s)"  # noqa: S608 — as above
+_LOOKUP_SQL_BY_VENDOR = {
+    "postgresql": _LOOKUP_SQL.format(province=f"= ANY (ARRAY['', {_PROVINCE}])"),
+    "sqlite": _LOOKUP_SQL.format(province=f"IN ('', {_PROVINCE})"),
+}
 
 
 def _aware(value: Any) -> Any:
@@ -234,7 +245,9 @@ def lookup(*, code: str, id_number: str) -> LookupResult:
     """The public look-up: status, times, where the dossier is and the hand-overs so far. A wrong pair
     and an unknown code are the same 404."""
     with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP_SQL, [code, id_number])
+        match = CODE.match(code)
+        sql = _LOOKUP_SQL_BY_VENDOR[connection.vendor]
+        cursor.execute(sql, [code, id_number, match.group("unit") if match else ""])
         rows = cursor.fetchall()
     if not rows:
         raise NotFound()

@@ -282,6 +282,7 @@ def _created_event(dossier: Dossier, actor: User | None, now: datetime) -> Dossi
     """The first event of every dossier: submitted, through its channel (not yet written)."""
     return DossierEvent(
         dossier=dossier,
+        province=dossier.province,
         at=now,
         actor=actor,
         action="create",
@@ -384,6 +385,7 @@ def create_dossier(
         procedure=version.procedure,
         procedure_version=version,
         receiving_agency=receiving,
+        province=receiving.province,
         resolving_agency=chosen or resolving_agency_for(version, receiving, implementing),
         current_agency=receiving,
         channel=channel,
@@ -420,6 +422,7 @@ def create_dossier(
         events.append(
             DossierEvent(
                 dossier=dossier,
+                province=dossier.province,
                 at=now,
                 actor=actor,
                 action=Action.RECEIVE,
@@ -461,6 +464,7 @@ def submit_from_channel(
         procedure=version.procedure,
         procedure_version=version,
         receiving_agency=receiving,
+        province=receiving.province,
         resolving_agency=resolving,
         current_agency=receiving,
         channel=Channel.ONLINE,
@@ -881,6 +885,7 @@ def _act(actor: User | None, dossier_id: int, command: commands.Command) -> Doss
     dossier.save()
     event = DossierEvent.objects.create(
         dossier=dossier,
+        province=dossier.province,
         at=step.now,
         actor=actor,
         action=action,

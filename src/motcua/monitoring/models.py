@@ -16,6 +16,7 @@ class FactBase(models.Model):
 
     dossier_id = models.BigIntegerField(primary_key=True)
     agency_id = models.BigIntegerField()  # the resolving agency: whose index the dossier counts in
+    province = models.CharField(max_length=2, blank=True)  # the dossier's (its receiving agency's)
     procedure_id = models.BigIntegerField()
     channel = models.CharField(max_length=10)
     status = models.CharField(max_length=24)
@@ -81,6 +82,8 @@ class DossierCount(models.Model):
     day = models.DateField()
     agency_id = models.BigIntegerField()
     procedure_id = models.BigIntegerField()
+    # The province of the dossiers counted (their receiving agency's): the partition key on PostgreSQL.
+    province = models.CharField(max_length=2, blank=True)
     # received on the day
     received = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
@@ -124,7 +127,7 @@ class DossierCount(models.Model):
         verbose_name = "dossier count"
         constraints = [
             models.UniqueConstraint(
-                fields=["span", "day", "agency_id", "procedure_id"], name="dossier_count_bucket"
+                fields=["span", "day", "agency_id", "procedure_id", "province"], name="dossier_count_bucket"
             )
         ]
         indexes = [models.Index(fields=["agency_id", "span", "day"], name="dossier_count_agency")]

@@ -145,6 +145,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     annotations = {
         "f_dossier_id": F("id"),
         "f_agency_id": F("resolving_agency_id"),
+        "f_province": F("province"),
         "f_procedure_id": F("procedure_id"),
         "f_channel": F("channel"),
         "f_status": F("status"),
@@ -216,7 +217,8 @@ def _events_sql(source: str, sign: int, where: str = "") -> str:
             for name, ev, cond in COLUMNS
         )
         selects.append(
-            f"SELECT f.{event}_on AS day, f.agency_id AS agency_id, f.procedure_id AS procedure_id, {cols} "  # noqa: S608
+            f"SELECT f.{event}_on AS day, f.agency_id AS agency_id, f.procedure_id AS procedure_id, "  # noqa: S608
+            f"f.province AS province, {cols} "
             f"FROM {source} f WHERE f.{event}_on IS NOT NULL{where}"
         )
     return " UNION ALL ".join(selects)
@@ -237,11 +239,11 @@ def _add_events(events_sql: str) -> None:
     with connection.cursor() as cursor:
         for span, key in (("d", "ev.day"), ("m", _month("ev.day"))):
             cursor.execute(
-                f"INSERT INTO {table} (span, day, agency_id, procedure_id, {names}) "  # noqa: S608
-                f"SELECT '{span}', {key}, ev.agency_id, ev.procedure_id, {sums} "
+                f"INSERT INTO {table} (span, day, agency_id, procedure_id, province, {names}) "  # noqa: S608
+                f"SELECT '{span}', {key}, ev.agency_id, ev.procedure_id, ev.province, {sums} "
                 f"FROM ({events_sql}) AS ev WHERE 1=1 "
-                f"GROUP BY {key}, ev.agency_id, ev.procedure_id "
-                f"ON CONFLICT (span, day, agency_id, procedure_id) DO UPDATE SET {update}"
+                f"GROUP BY {key}, ev.agency_id, ev.procedure_id, ev.province "
+                f"ON CONFLICT (span, day, agency_id, procedure_id, province) DO UPDATE SET {update}"
             )
 
 

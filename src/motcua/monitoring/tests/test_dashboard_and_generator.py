@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from motcua.accounts.models import User
+from motcua.agencies.models import Agency
 from motcua.demo import generator
 from motcua.dossiers.models import ControlSheetEntry, DailySerial, Dossier, DossierEvent
 from motcua.monitoring.models import DossierCount
@@ -66,9 +67,12 @@ def test_generated_dossiers_carry_the_history_the_services_would_write(demo: Non
     sheets: dict[int, list[ControlSheetEntry]] = defaultdict(list)
     for c in ControlSheetEntry.objects.order_by("dossier_id", "handed_over_at", "id"):
         sheets[c.dossier_id].append(c)
+    provinces = dict(Agency.objects.values_list("id", "province"))
+    assert set(provinces.values()) == {"66"}  # the demo's agencies all sit in Đắk Lắk
     for d in Dossier.objects.all():
         log = events[d.pk]
         assert log[0].action == "create" and log[0].at == d.submitted_at, d.code
+        assert d.province == provinces[d.receiving_agency_id] and {e.province for e in log} == {d.province}
         # Each event starts where the one before ended, and the last one ends at the dossier's status.
         assert all(a.to_status == b.from_status for a, b in pairwise(log)), [(e.action, e.at) for e in log]
         assert log[-1].to_status == d.status and all(e.at <= NOW for e in log), d.code
