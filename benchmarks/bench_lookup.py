@@ -18,10 +18,27 @@ itself on this machine — HTTP server, middleware, DRF and the load generator, 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 
-from benchmarks.common import CLIENTS, Result, Server, combos, load, log, prepare, scratch_database
+from benchmarks.common import (
+    CLIENTS,
+    HOST,
+    Result,
+    Server,
+    combos,
+    free_port,
+    load,
+    log,
+    prepare,
+    scratch_database,
+)
 
 TARGET_RATE, TARGET_P99 = 800.0, 50.0
 DOSSIERS = 300
@@ -72,10 +89,58 @@ def run(
 TARGET_RATE_RATIO, TARGET_P99_RATIO = 0.75, 1.5
 
 
-def ratios(workers: int, threads: int, duration: float, pairs: int) -> list[str]:
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """Debian's redis-server on a free loopback port, nothing persisted (rate-limit counts only)."""
+    binary = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin")
+    if binary is None:
+        raise RuntimeError(
+            "redis-server is not installed: .ci/run installs it (apt-get install redis-server)"
+        )
+    port = free_port()
+    proc = subprocess.Popen(  # noqa: S603 — Debian's redis-server, our arguments
+        [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=1):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+        yield f"redis://{HOST}:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def ratios(workers: int, threads: int, duration: float, pairs: int, redis: bool = False) -> list[str]:
     """Issue 16's restatement: the look-up (throttle on) against the stack's own ceiling, on ONE
-    server, in short runs interleaved A B, B A, …: throughput ≥ 0.75 × the ceiling's, p99 ≤ 1.5 ×."""
-    with scratch_database("lookupratio", {"MOTCUA_LOOKUP_RATE": LOOKUP_RATE}) as db:
+    server, in short runs interleaved A B, B A, …: throughput ≥ 0.75 × the ceiling's, p99 ≤ 1.5 ×.
+    With ``redis`` the rate limit counts in Redis (MOTCUA_REDIS_URL, as several servers would), not
+    in the database's counter row."""
+    with contextlib.ExitStack() as stack:
+        extra = {"MOTCUA_LOOKUP_RATE": LOOKUP_RATE}
+        if redis:
+            extra["MOTCUA_REDIS_URL"] = stack.enter_context(redis_server())
+        return _ratios(
+            workers,
+            threads,
+            duration,
+            pairs,
+            extra,
+            "Redis counts the rate limit" if redis else "the database counts the rate limit",
+        )
+
+
+def _ratios(
+    workers: int, threads: int, duration: float, pairs: int, extra: dict[str, str], counting: str
+) -> list[str]:
+    with scratch_database("lookupratio", extra) as db:
         data = prepare(db, receivers=2, dossiers=DOSSIERS)
         with Server(db.env, workers=workers, threads=threads, log_path=db.tmp / "server.log") as server:
 
@@ -109,7 +174,7 @@ def ratios(workers: int, threads: int, duration: float, pairs: int) -> list[str]
     lines.append(
         f"lookup / ceiling, one server, {pairs} pairs: throughput ×{r:.3f} (spread ×{min(rate):.3f}–×{max(rate):.3f}; "
         f"target ≥ ×{TARGET_RATE_RATIO}), p99 ×{q:.3f} (spread ×{min(p99):.3f}–×{max(p99):.3f}; target ≤ ×{TARGET_P99_RATIO}) "
-        f"— {verdict} [{workers} workers × {threads} threads, {db.label}]"
+        f"— {verdict} [{workers} workers × {threads} threads, {db.label}, {counting}]"
     )
     print(lines[-1], flush=True)
     return lines
@@ -128,9 +193,17 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser.add_argument(
         "--pairs", type=int, default=5, help="A B pairs of the ratio to the ceiling (0: none)"
     )
+    parser.add_argument(
+        "--counting",
+        default="database,redis",
+        help="where the ratio's rate limit counts, one set of pairs each (default database,redis)",
+    )
+    parser.add_argument("--only-ratio", action="store_true", help="only the ratio to the ceiling")
     args, _unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    lines = []
-    for workers, threads in combos(args.sweep):
+    lines: list[str] = []
+    if args.only_ratio:
+        args.no_ceiling_run = True
+    for workers, threads in combos(args.sweep) if not args.only_ratio else []:
         with_throttle = run(workers, threads, args.duration, args.max_requests, args.warmup, throttle=True)
         lines.append(with_throttle.line("requests/s", TARGET_RATE, TARGET_P99))
         print(lines[-1], flush=True)
@@ -153,7 +226,10 @@ def main(argv: list[str] | None = None) -> list[str]:
         print(lines[-1], flush=True)
     if args.pairs:
         workers, threads = combos(args.sweep)[0]
-        lines += ratios(workers, threads, min(args.duration, 5.0), args.pairs)
+        for counting in args.counting.split(","):
+            lines += ratios(
+                workers, threads, min(args.duration, 5.0), args.pairs, redis=counting.strip() == "redis"
+            )
     return lines
 
 
