@@ -8,7 +8,7 @@ One database, prepared as bench_intake's (16 receivers of ONE agency: every doss
 daily counter row, the worst case for serialising). Three ``motcua serve`` of one process each
 (one Python process uses one core at most), and two nginx from Debian in front, as in the cluster
 test (tests/cluster.py's configuration): one sends to the first server only (A), the other spreads
-over all three (B). The same 16-desk counter intake goes to A, then B, then B, A, …
+over all three (B; ``--servers N`` for another number). The same 16-desk counter intake goes to A, then B, then B, A, …
 
 Per run: dossiers a second, the cores the stack kept busy (the CPU seconds of the app servers,
 nginx, PostgreSQL and the load generator, from /proc, over the run's wall time: they all share the
@@ -171,7 +171,7 @@ def measure(port: int, tokens: list[str], url: str, duration: float, stack: Stac
     return Run(result.rate, busy, watch.waiting / max(1, watch.samples), result.percentile(99))
 
 
-def run(pairs: int, duration: float, threads: int) -> list[str]:
+def run(pairs: int, duration: float, threads: int, count: int = 3) -> list[str]:
     with scratch_database("scaleout") as db:
         if not is_postgresql(db.url):
             return ["three servers / one behind nginx: needs PostgreSQL (scripts/with-postgres.sh), not run"]
@@ -182,7 +182,7 @@ def run(pairs: int, duration: float, threads: int) -> list[str]:
                 stack.enter_context(
                     Server(db.env, workers=1, threads=threads, log_path=db.tmp / f"server{i}.log")
                 )
-                for i in range(3)
+                for i in range(count)
             ]
             one, one_pid = stack.enter_context(nginx([servers[0].port], db.tmp / "nginx-one"))
             three, three_pid = stack.enter_context(nginx([s.port for s in servers], db.tmp / "nginx-three"))
@@ -201,7 +201,7 @@ def run(pairs: int, duration: float, threads: int) -> list[str]:
                 lines.append(
                     f"  pair {pair + 1}: one server {a.rate:.0f} dossiers/s on {a.busy:.2f} busy cores "
                     f"({a.per_core:.0f}/core, p99 {a.p99:.0f} ms, lock waits in {a.lock_share:.1%} of samples); "
-                    f"three {b.rate:.0f}/s on {b.busy:.2f} ({b.per_core:.0f}/core, p99 {b.p99:.0f} ms, "
+                    f"{count} servers {b.rate:.0f}/s on {b.busy:.2f} ({b.per_core:.0f}/core, p99 {b.p99:.0f} ms, "
                     f"lock waits {b.lock_share:.1%}): ×{ratio[-1]:.3f}"
                 )
                 log(lines[-1])
@@ -211,9 +211,9 @@ def run(pairs: int, duration: float, threads: int) -> list[str]:
     verdict = "PASS" if r >= TARGET_RATIO else "FAIL"
     a, b = last["A"], last["B"]
     lines.append(
-        f"three servers / one behind nginx, throughput per busy core, {pairs} pairs: ×{r:.3f} "
+        f"{count} servers / one behind nginx, throughput per busy core, {pairs} pairs: ×{r:.3f} "
         f"(spread ×{min(ratio):.3f}–×{max(ratio):.3f}; target ≥ ×{TARGET_RATIO}) — {verdict} "
-        f"[last pair: one server {a.rate:.0f}/s on {a.busy:.2f} of {cores} cores, three {b.rate:.0f}/s on "
+        f"[last pair: one server {a.rate:.0f}/s on {a.busy:.2f} of {cores} cores, {count} servers {b.rate:.0f}/s on "
         f"{b.busy:.2f}; lock waits {a.lock_share:.1%} / {b.lock_share:.1%} of samples; 1 worker × {threads} "
         f"threads each, {db.label}]"
     )
@@ -230,8 +230,13 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser.add_argument(
         "--threads", type=int, default=4, help="threads of each server's one worker (default 4)"
     )
+    parser.add_argument("--servers", type=int, default=3, help="app servers behind B's nginx (default 3)")
     args, _unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return [line for line in run(args.pairs, args.duration, args.threads) if not line.startswith("  ")]
+    return [
+        line
+        for line in run(args.pairs, args.duration, args.threads, args.servers)
+        if not line.startswith("  ")
+    ]
 
 
 if __name__ == "__main__":
