@@ -246,3 +246,33 @@ def test_one_national_dossier_delivered_eight_times_at_once_is_one_dossier() -> 
     assert sum(created for _d, created in results) == 1
     assert Dossier.objects.count() == 1 and ExternalDossier.objects.get().deliveries == 8
     assert Dossier.objects.get().receiving_agency.code == CENTRE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_requests_with_one_idempotency_key_at_once_make_one_dossier() -> None:
+    """A client that retries before its first request has finished (a timeout, nginx's 502) sends
+    the same key twice at once: one dossier. On PostgreSQL the later requests wait for the first and
+    get its dossier back, even with the dossier table partitioned (its unique constraint then holds
+    within one partition only); on SQLite the database takes one writer at a time, and a request
+    that loses the race may get the 409 instead."""
+    desk = make_desk(1)
+
+    def same_request() -> tuple[Dossier, bool]:
+        return services.create_dossier(
+            actor=desk.receivers[0],
+            procedure_code=PROCEDURE,
+            channel="counter",
+            applicant=applicant(7),
+            documents=[commands.DocumentIn("GDN", "Giấy đề nghị")],
+            idempotency_key="retried-at-once",
+        )
+
+    results = run_at_once([same_request for _ in range(10)])
+    assert Dossier.objects.filter(idempotency_key="retried-at-once").count() == 1
+    made = [r for kind, r in results if kind == "ok"]
+    refused = [r for kind, r in results if kind == "error"]
+    assert sum(1 for _dossier, created in made if created) == 1
+    assert len({dossier.pk for dossier, _created in made}) == 1
+    assert all(isinstance(e, Conflict) for e in refused), refused
+    if connection.vendor == "postgresql":
+        assert refused == []  # every one of them got the dossier

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -292,6 +292,20 @@ def _created_event(dossier: Dossier, actor: User | None, now: datetime) -> Dossi
     )
 
 
+def _one_request_per_key(actor_id: int, key: str) -> None:
+    """On PostgreSQL, requests with the same actor and Idempotency-Key take turns (a lock held until
+    commit): the second finds the first's dossier instead of racing it. The unique constraint alone
+    cannot promise that once the dossier table is partitioned (core.partitioning: a unique constraint
+    then holds within one province and instant), and without partitions it would answer the second
+    with a 409 rather than the dossier. SQLite writes one transaction at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"idempotency:{actor_id}:{key}"]
+        )
+
+
 @transaction.atomic
 def create_dossier(
     *,
@@ -323,6 +337,7 @@ def create_dossier(
         *((population_lookup_id,) if population_lookup_id else ()),
     )
     if idempotency_key:
+        _one_request_per_key(actor.pk, idempotency_key)
         existing = Dossier.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             if existing.request_digest != digest:
