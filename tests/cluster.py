@@ -37,7 +37,11 @@ MISSING = "{what} is not installed: .ci/run installs it (apt-get install {packag
 # `fail_timeout`. Retries on another server ("proxy_next_upstream"):
 # - a request that could not be sent (connection refused: the server is down) is always safe to
 #   retry, whatever its method — nginx does that for every method;
-# - GET/HEAD also after an error, a timeout, a 502 or 503 from the server;
+# - GET/HEAD also after an error, a timeout or a 502 from the server — not after a 503: the app
+#   answers 503 when what every server shares is away (the primary restarting), so another server
+#   would answer the same, and nginx counts a retried status as a failure of the server: three
+#   503s in a row would mark all three down for `fail_timeout`, 502 for everyone for 3 s after a
+#   half-second outage. The 503 goes to the client, with its Retry-After;
 # - a POST that reached a server is NOT retried by nginx (no `non_idempotent`): the server may
 #   have committed it. The client gets 502 and retries itself with the same Idempotency-Key, which
 #   the app turns into the dossier made the first time (contract §5). nginx cannot tell a POST
@@ -73,14 +77,14 @@ http {{
         proxy_set_header X-Forwarded-Proto $scheme;
         proxy_connect_timeout 2s;
         proxy_read_timeout 60s;
-        proxy_next_upstream error timeout http_502 http_503;
+        proxy_next_upstream error timeout http_502;
         proxy_next_upstream_tries 3;
         add_header X-Upstream $upstream_addr always;
         location / {{
             proxy_pass http://motcua;
         }}
         location = /api/v1/lookup {{
-            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+            proxy_next_upstream error timeout http_502 non_idempotent;
             proxy_pass http://motcua;
         }}
     }}
