@@ -129,18 +129,19 @@ def test_while_redis_is_away_the_cache_misses_instead_of_failing(
 
 
 def test_a_write_request_with_redis_away_is_not_a_500(
-    redis_url: str, redis_server: RedisServer, settings: Any, admin_api: Any
+    redis_url: str, redis_server: RedisServer, settings: Any
 ) -> None:
     """After a write, the replica's read-your-writes mark goes to the cache: a dropped mark, not a 500
     after the commit."""
     from django.http import HttpResponse
 
+    from motcua.accounts.services import create_user
     from motcua.core.replica import ReadYourWrites
 
     settings.CACHES = {"default": {"BACKEND": "motcua.core.cache.ResilientRedisCache", "LOCATION": redis_url}}
     settings.MOTCUA_REPLICA_STICKY_SECONDS = 5
     request = RequestFactory().post("/api/v1/anything")
-    request.user = admin_api.handler._force_user
+    request.user = create_user(username="tiepnhan", password="matkhau-rat-dai", role="admin")
     redis_server.stop()
     try:
         response = ReadYourWrites(lambda r: HttpResponse(status=201))(request)
