@@ -420,6 +420,7 @@ VI = {
     "The data sent is not valid.": "Dữ liệu gửi lên không hợp lệ.",
     "Too many requests. Please wait %(seconds)s seconds and try again.": "Quá nhiều yêu cầu. Vui lòng chờ %(seconds)s giây rồi thử lại.",
     "An unexpected error occurred. It has been logged.": "Đã xảy ra lỗi ngoài dự kiến. Lỗi đã được ghi nhận.",
+    "The service is briefly unavailable. Please try again in a few seconds.": "Hệ thống tạm thời gián đoạn. Vui lòng thử lại sau vài giây.",
     "The request is not valid.": "Yêu cầu không hợp lệ.",
     "This conflicts with the current state.": "Thao tác xung đột với trạng thái hiện tại.",
     "Vietnamese": "Tiếng Việt",

@@ -37,7 +37,11 @@ MISSING = "{what} is not installed: .ci/run installs it (apt-get install {packag
 # `fail_timeout`. Retries on another server ("proxy_next_upstream"):
 # - a request that could not be sent (connection refused: the server is down) is always safe to
 #   retry, whatever its method — nginx does that for every method;
-# - GET/HEAD also after an error, a timeout, a 502 or 503 from the server;
+# - GET/HEAD also after an error, a timeout or a 502 from the server — not after a 503: the app
+#   answers 503 when what every server shares is away (the primary restarting), so another server
+#   would answer the same, and nginx counts a retried status as a failure of the server: three
+#   503s in a row would mark all three down for `fail_timeout`, 502 for everyone for 3 s after a
+#   half-second outage. The 503 goes to the client, with its Retry-After;
 # - a POST that reached a server is NOT retried by nginx (no `non_idempotent`): the server may
 #   have committed it. The client gets 502 and retries itself with the same Idempotency-Key, which
 #   the app turns into the dossier made the first time (contract §5). nginx cannot tell a POST
@@ -73,14 +77,14 @@ http {{
         proxy_set_header X-Forwarded-Proto $scheme;
         proxy_connect_timeout 2s;
         proxy_read_timeout 60s;
-        proxy_next_upstream error timeout http_502 http_503;
+        proxy_next_upstream error timeout http_502;
         proxy_next_upstream_tries 3;
         add_header X-Upstream $upstream_addr always;
         location / {{
             proxy_pass http://motcua;
         }}
         location = /api/v1/lookup {{
-            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+            proxy_next_upstream error timeout http_502 non_idempotent;
             proxy_pass http://motcua;
         }}
     }}
@@ -258,6 +262,16 @@ class Cluster:
         self._pg("pg_ctl", "-D", str(pg / "replica"), "-l", str(pg / "replica.log"), "-w",
                  "-o", self._pg_options(self.replica_port), "start")  # fmt: skip
 
+    def restart_primary(self) -> float:
+        """``pg_ctl restart -m fast`` on the primary: its connections are cut (a transaction in flight
+        rolls back), new ones refused until it is back; the seconds that took. The replica
+        reconnects to it by itself."""
+        pg = self.dir / "pg"
+        began = time.monotonic()
+        self._pg("pg_ctl", "-D", str(pg / "primary"), "-l", str(pg / "primary.log"), "-m", "fast", "-w",
+                 "-o", self._pg_options(self.pg_port), "restart")  # fmt: skip
+        return time.monotonic() - began
+
     def _stop_postgres(self) -> None:
         pg = self.dir / "pg"
         for name in ("replica", "primary"):
@@ -289,13 +303,17 @@ class Cluster:
         return proc
 
     def _start_redis(self) -> None:
-        import redis
 
         self.redis_port = free_port()
         (self.dir / "redis").mkdir()
         self._spawn("redis", [self.bin["redis-server"], "--port", str(self.redis_port), "--bind", HOST,
                               "--dir", str(self.dir / "redis"), "--save", "", "--appendonly", "yes",
                               "--appendfsync", "everysec" if not self.fsync else "always"], None)  # fmt: skip
+        self._wait_redis()
+
+    def _wait_redis(self) -> None:
+        import redis
+
         client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=0.5)
         deadline = time.monotonic() + 15
         while True:
@@ -306,6 +324,17 @@ class Cluster:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def restart_redis(self, down: float = 0.0) -> float:
+        """SIGTERM to redis-server (it writes its append-only file and exits), ``down`` seconds with no
+        Redis, then the same server on the same port and data; the seconds Redis was away."""
+        proc = next(p for p in self.procs if p.name == "redis")
+        began = time.monotonic()
+        proc.stop()
+        time.sleep(down)
+        proc.start()
+        self._wait_redis()
+        return time.monotonic() - began
 
     @property
     def redis_url(self) -> str:
@@ -430,6 +459,21 @@ class Cluster:
         self.down(keep=os.environ.get("MOTCUA_CLUSTER_KEEP") == "1")
 
     # --- what the test asks of it -----------------------------------------------------------------
+
+    def shell(self, code: str, timeout: float = 120) -> str:
+        """``motcua shell -c code`` with the app servers' settings; its standard output."""
+        done = subprocess.run(  # noqa: S603 — our own interpreter and code
+            [sys.executable, "-m", "motcua.cli", "shell", "--no-imports", "--verbosity", "0", "-c", code],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"motcua shell failed: {done.stderr[-3000:]}")
+        return done.stdout
 
     def replica_lag_bytes(self) -> int:
         """How far the replica's replay is behind the primary's WAL, in bytes."""

@@ -6,7 +6,9 @@ Through nginx, for ``duration`` seconds, closed loop, one keep-alive connection 
   A connection error, a 502/503/504 (a server killed under it) or a 409 ``idempotency_key_reused``
   (the first attempt still running elsewhere) is retried with the SAME key and body until the
   dossier is acknowledged: 201, or 200 when an earlier attempt had made it. Nothing is given up
-  while there is time left in ``settle`` seconds after the end.
+  while there is time left in ``settle`` seconds after the end. A 503 is the app's "the database
+  is away for a moment" (the primary restarting): it must be the clean one — the error envelope's
+  ``service_unavailable`` with a Retry-After — and is counted, with when the first and last came.
 - ``citizens`` citizens looking their dossiers up (POST /api/v1/lookup), each with a think time,
   each from an address of its own: the load generator plays an outer balancer and sends it in
   X-Forwarded-For, nginx appends 127.0.0.1 (so the app runs with MOTCUA_NUM_PROXIES=2).
@@ -61,12 +63,21 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
     unresolved: list[dict[str, Any]] = []
     server_errors: list[dict[str, Any]] = []
     greedy: list[dict[str, Any]] = []
+    unavailable: dict[str, Any] = {"count": 0, "first": None, "last": None, "unclean": []}
     began = time.monotonic()
     deadline = began + duration
 
-    def note(kind: str, status: int, body: bytes, path: str) -> None:
+    def note(kind: str, status: int, body: bytes, path: str, headers: Any) -> None:
         with lock:
             statuses[kind][status] += 1
+            if status == 503:
+                at = round(time.monotonic() - began, 2)
+                unavailable["count"] += 1
+                unavailable["first"] = unavailable["first"] if unavailable["first"] is not None else at
+                unavailable["last"] = at
+                if not (headers.get("Retry-After") and b'"service_unavailable"' in body):
+                    unavailable["unclean"].append({"kind": kind, "path": path, "at": at,
+                                                   "body": body[:300].decode(errors="replace")})  # fmt: skip
             if status >= 500 and status not in RETRY_STATUSES:
                 server_errors.append(
                     {
@@ -111,14 +122,14 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             while time.monotonic() < deadline + settle:
                 attempts += 1
                 try:
-                    status, data, _ = client.send("POST", "/api/v1/dossiers", body, headers)
+                    status, data, got = client.send("POST", "/api/v1/dossiers", body, headers)
                 except (OSError, http.client.HTTPException):
                     with lock:
                         errors["desk"] += 1
                         retries["desk"] += 1
                     time.sleep(0.2)
                     continue
-                note("desk", status, data, "/api/v1/dossiers")
+                note("desk", status, data, "/api/v1/dossiers", got)
                 if status in (200, 201):
                     shown = json.loads(data)
                     outcome = {"key": key, "id": shown["id"], "code": shown["code"], "phone": phone,
@@ -128,7 +139,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
                 if status in RETRY_STATUSES or reused:
                     with lock:
                         retries["desk"] += 1
-                    time.sleep(0.2)
+                    time.sleep(0.5 if status == 503 else 0.2)  # the same key, a moment later
                     continue
                 outcome = {"key": key, "status": status, "body": data[:300].decode(errors="replace")}
                 break
@@ -153,14 +164,14 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             body = {"code": pair["code"], "id_number": "066185999999" if wrong else pair["id_number"]}
             while time.monotonic() < deadline + 30:
                 try:
-                    status, data, _ = client.send("POST", "/api/v1/lookup", body, headers)
+                    status, data, got = client.send("POST", "/api/v1/lookup", body, headers)
                 except (OSError, http.client.HTTPException):
                     with lock:
                         errors["citizen"] += 1
                         retries["citizen"] += 1
                     time.sleep(0.2)
                     continue
-                note("citizen", status, data, "/api/v1/lookup")
+                note("citizen", status, data, "/api/v1/lookup", got)
                 if status in RETRY_STATUSES:
                     with lock:
                         retries["citizen"] += 1
@@ -182,7 +193,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
                 with lock:
                     errors["greedy"] += 1
                 continue
-            note("greedy", status, data, "/api/v1/lookup")
+            note("greedy", status, data, "/api/v1/lookup", got)
             greedy.append(
                 {"status": status, "upstream": got.get("X-Upstream", ""), "at": time.monotonic() - began}
             )
@@ -204,6 +215,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         "unresolved": unresolved,
         "server_errors": server_errors,
         "greedy": greedy,
+        "unavailable": unavailable,
         "threads_still_running": alive,
     }
 

@@ -130,8 +130,12 @@ TEMPLATES = [
 # --- Database: SQLite under var/ by default, PostgreSQL through MOTCUA_DATABASE_URL -------------
 _database_url = os.environ.get("MOTCUA_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
 DATABASES = {
+    # Health checks: a kept connection that the server dropped (the primary restarted) is noticed
+    # at the start of the next request and replaced, instead of failing that request's first query.
     "default": dj_database_url.parse(
-        _database_url, conn_max_age=int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "60"))
+        _database_url,
+        conn_max_age=int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -147,7 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 MOTCUA_REPLICA_STICKY_SECONDS = float(os.environ.get("MOTCUA_REPLICA_STICKY_SECONDS", "5"))
 _replica_url = os.environ.get("MOTCUA_DATABASE_REPLICA_URL", "")
 if _replica_url:
-    _replica = dj_database_url.parse(_replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica = dj_database_url.parse(
+        _replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
     _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
     _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database through it
     DATABASES["replica"] = _replica
@@ -162,10 +168,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # counters. Unset, all three stay in the database, so one machine needs nothing else installed.
 MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
 
-# The cache is shared by every app server: in Redis when there is one, else in the database.
+# The cache is shared by every app server: in Redis when there is one (a miss, not an error, while
+# that Redis cannot be reached: motcua.core.cache), else in the database.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MOTCUA_REDIS_URL}
+        {"BACKEND": "motcua.core.cache.ResilientRedisCache", "LOCATION": MOTCUA_REDIS_URL}
         if MOTCUA_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "motcua_cache"}
     )

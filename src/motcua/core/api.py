@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -57,8 +60,49 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str, Any]] = [
 ]
 
 
+# A database that cannot be reached (the primary restarting, a connection it dropped) is a clean
+# 503 with Retry-After, never a 500: the client sends the same request again (a POST with the same
+# Idempotency-Key), and Django closes the broken connection at the end of the request, so the next
+# one connects afresh (docs/decisions.md, "Redis or the primary away for a few seconds").
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """OperationalError covers a lost or refused connection, a server shutting down, a transaction
+    the server cancelled (deadlock, serialization): each worth the same request again, moments later."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _unavailable_message() -> str:
+    return _("The service is briefly unavailable. Please try again in a few seconds.")
+
+
+def _log_unavailable(request: Any, exc: BaseException) -> None:
+    # The class only: a driver's message may quote the statement's values.
+    logger.warning(
+        "Database unavailable (%s): 503 for %s %s", type(exc).__name__, request.method, request.path
+    )
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """The 503: the contract's error envelope under /api/, a small page in both languages elsewhere.
+    Rendered without the request's context: nothing in it may need the database."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body("service_unavailable", _unavailable_message()), status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error the API returns is {"error": {"code", "message", "fields"}} (contract §2)."""
+    if database_unavailable(exc):
+        _log_unavailable(context["request"], exc)
+        response = Response(error_body("service_unavailable", _unavailable_message()), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
     if isinstance(exc, Http404):
@@ -104,6 +148,10 @@ def not_found_handler(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error_handler(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, also for what failed outside a DRF view (a middleware, a page): called
+    while the exception is being handled, so ``sys.exc_info()`` names it."""
+    if database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
             error_body("server_error", _("An unexpected error occurred. It has been logged.")), status=500

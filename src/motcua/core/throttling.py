@@ -6,7 +6,9 @@ keeps DRF's scopes, rates (``DEFAULT_THROTTLE_RATES``), client identification (`
 429 handling, but counts with a sliding-window estimate — the previous window's count weighted by
 how much of it still overlaps the last ``duration`` seconds, plus the current window's — kept in
 one row per client that a single upsert increments. It holds across app servers like the cache did.
-With ``MOTCUA_REDIS_URL`` the two counts are Redis keys instead, incremented in one MULTI.
+With ``MOTCUA_REDIS_URL`` the two counts are Redis keys instead, incremented in one MULTI; while
+that Redis cannot be reached (a restart), requests are let through uncounted and a warning is
+logged: a limit that fails open for a few seconds rather than a public service that fails closed.
 """
 
 from __future__ import annotations
@@ -77,7 +79,11 @@ class WindowThrottle(ScopedRateThrottle):
         window, into = divmod(self.timer(), duration)
         shared = shared_redis.client()
         if shared is not None:
-            hits, previous = _count_in_redis(shared, key, int(window), duration)
+            try:
+                hits, previous = _count_in_redis(shared, key, int(window), duration)
+            except redis.RedisError as exc:
+                shared_redis.unavailable("rate limit not counted, request allowed", exc)
+                return True
         else:
             with connection.cursor() as cursor:  # one statement, so its own transaction under autocommit
                 cursor.execute(_UPSERT, [key[:200], int(window)])

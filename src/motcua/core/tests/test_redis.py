@@ -6,11 +6,14 @@ worker gets there first."""
 from __future__ import annotations
 
 import io
+import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.core.management import call_command
 from django.tasks import task_backends
 from django.test import RequestFactory
@@ -76,3 +79,72 @@ def test_a_periodic_job_is_queued_once_a_period_whichever_worker_asks(redis_url:
     assert [worker._waiting(job) for _ in range(3)] == [False, True, True]
     ttl = redis.Redis.from_url(redis_url).ttl(f"motcua:periodic:{job.task.module_path}")
     assert 0 < ttl <= 30
+
+
+# --- Redis away for a moment (a restart): the requests go on (docs/decisions.md) -----------------
+
+
+def test_while_redis_is_away_the_limit_lets_requests_through_and_says_so_once(
+    redis_url: str, redis_server: RedisServer, monkeypatch: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(WindowThrottle, "THROTTLE_RATES", {"lookup": "1/min"})
+    monkeypatch.setattr(shared_redis, "_warned", {})
+    request = RequestFactory().get("/tra-cuu/", REMOTE_ADDR="203.0.113.7")
+    throttle = WindowThrottle()
+    assert throttle.allow_client(request, "lookup")
+    assert not throttle.allow_client(request, "lookup")
+    redis_server.stop()
+    try:
+        with caplog.at_level(logging.WARNING, logger="motcua.core.shared_redis"):
+            began = time.monotonic()
+            assert all(throttle.allow_client(request, "lookup") for _ in range(5))  # open, uncounted
+            assert time.monotonic() - began < 3  # no long back-off holding the server's thread
+    finally:
+        redis_server.start()
+    assert caplog.text.count("Redis cannot be reached") == 1  # once a while, not once a request
+    assert "rate limit" in caplog.text and "203.0.113.7" not in caplog.text  # no address in the log
+    # Back, through the same (now stale) pooled connection: the count survived the restart.
+    assert not throttle.allow_client(request, "lookup")
+    assert not RateCounter.objects.exists()
+
+
+def test_while_redis_is_away_the_cache_misses_instead_of_failing(
+    redis_url: str, redis_server: RedisServer, settings: Any
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": "motcua.core.cache.ResilientRedisCache", "LOCATION": redis_url}}
+    cache = caches["default"]
+    cache.set("motcua:test:kept", 1, timeout=60)
+    redis_server.stop()
+    try:
+        assert cache.get("motcua:test:kept", "miss") == "miss"
+        cache.set("motcua:test:other", 2)  # dropped, no error
+        assert cache.add("motcua:test:other", 2) is False
+        assert cache.get_many(["motcua:test:kept"]) == {}
+        assert cache.has_key("motcua:test:kept") is False
+        assert cache.delete("motcua:test:kept") is False
+        assert cache.set_many({"motcua:test:a": 1}) == ["motcua:test:a"]
+    finally:
+        redis_server.start()
+    assert cache.get("motcua:test:kept") == 1  # persisted; the pool reconnects by itself
+
+
+def test_a_write_request_with_redis_away_is_not_a_500(
+    redis_url: str, redis_server: RedisServer, settings: Any
+) -> None:
+    """After a write, the replica's read-your-writes mark goes to the cache: a dropped mark, not a 500
+    after the commit."""
+    from django.http import HttpResponse
+
+    from motcua.accounts.services import create_user
+    from motcua.core.replica import ReadYourWrites
+
+    settings.CACHES = {"default": {"BACKEND": "motcua.core.cache.ResilientRedisCache", "LOCATION": redis_url}}
+    settings.MOTCUA_REPLICA_STICKY_SECONDS = 5
+    request = RequestFactory().post("/api/v1/anything")
+    request.user = create_user(username="tiepnhan", password="matkhau-rat-dai", role="admin")
+    redis_server.stop()
+    try:
+        response = ReadYourWrites(lambda r: HttpResponse(status=201))(request)
+    finally:
+        redis_server.start()
+    assert response.status_code == 201
