@@ -21,10 +21,7 @@ _tmp_dirs: list[Path] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "server: starts the real server (motcua serve) as a subprocess")
-    config.addinivalue_line(
-        "markers", "cluster: starts the whole topology with its own PostgreSQL (make pytest-cluster, once)"
-    )
+    # The markers are registered in pyproject.toml, so ``-m "not cluster" src/…`` works without tests/.
     from django.conf import settings
 
     db = settings.DATABASES["default"]
