@@ -75,16 +75,12 @@ class Stack:
 @contextlib.contextmanager
 def nginx(ports: list[int], folder: Path) -> Iterator[tuple[int, int]]:
     """nginx from Debian in front of ``ports``, with the cluster test's configuration; its port."""
-    from tests.cluster import NGINX_CONF, binaries
+    from tests.cluster import binaries, nginx_conf
 
     folder.mkdir(parents=True)
     (folder / "nginx-tmp").mkdir()
     port = free_port()
-    servers = "\n".join(f"        server {HOST}:{p} max_fails=1 fail_timeout=3s;" for p in ports)
-    conf = NGINX_CONF.format(
-        dir=folder, host=HOST, port=port, servers=servers, user="user root;" if os.geteuid() == 0 else ""
-    ).replace(f"access_log {folder}/nginx-access.log upstream;", "access_log off;")
-    (folder / "nginx.conf").write_text(conf)
+    (folder / "nginx.conf").write_text(nginx_conf(folder, port, ports, access_log=False))
     proc = subprocess.Popen(  # noqa: S603 — Debian's nginx with our configuration
         [binaries()["nginx"], "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,

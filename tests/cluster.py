@@ -60,7 +60,7 @@ http {{
     log_format upstream '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
                         'xff="$http_x_forwarded_for" upstream=$upstream_addr/$upstream_status '
                         'rt=$request_time';
-    access_log {dir}/nginx-access.log upstream;
+    {access_log}
     client_body_temp_path {dir}/nginx-tmp/body;
     proxy_temp_path {dir}/nginx-tmp/proxy;
     fastcgi_temp_path {dir}/nginx-tmp/fastcgi;
@@ -90,6 +90,20 @@ http {{
     }}
 }}
 """
+
+
+def nginx_conf(folder: Path, port: int, upstreams: list[int], *, access_log: bool = True) -> str:
+    """NGINX_CONF for nginx on ``port`` in front of the app servers on ``upstreams``, its files under
+    ``folder`` (``nginx-tmp/`` must exist); without ``access_log`` (a benchmark) it logs no requests."""
+    servers = "\n".join(f"        server {HOST}:{p} max_fails=1 fail_timeout=3s;" for p in upstreams)
+    return NGINX_CONF.format(
+        dir=folder,
+        host=HOST,
+        port=port,
+        servers=servers,
+        user="user root;" if os.geteuid() == 0 else "",
+        access_log=f"access_log {folder}/nginx-access.log upstream;" if access_log else "access_log off;",
+    )
 
 
 def binaries() -> dict[str, str]:
@@ -399,19 +413,8 @@ class Cluster:
     def _start_nginx(self) -> None:
         self.port = free_port()
         (self.dir / "nginx-tmp").mkdir()
-        servers = "\n".join(
-            f"        server {HOST}:{s.port} max_fails=1 fail_timeout=3s;" for s in self.app_servers
-        )
         conf = self.dir / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                dir=self.dir,
-                host=HOST,
-                port=self.port,
-                servers=servers,
-                user="user root;" if os.geteuid() == 0 else "",
-            )  # fmt: skip
-        )
+        conf.write_text(nginx_conf(self.dir, self.port, [s.port for s in self.app_servers]))
         proc = self._spawn("nginx", [self.bin["nginx"], "-p", str(self.dir), "-c", str(conf),
                                      "-g", "daemon off;"], None, self.port)  # fmt: skip
         wait_http(self.port, "/api/v1/dossiers", proc, timeout=30)
@@ -459,21 +462,6 @@ class Cluster:
         self.down(keep=os.environ.get("MOTCUA_CLUSTER_KEEP") == "1")
 
     # --- what the test asks of it -----------------------------------------------------------------
-
-    def shell(self, code: str, timeout: float = 120) -> str:
-        """``motcua shell -c code`` with the app servers' settings; its standard output."""
-        done = subprocess.run(  # noqa: S603 — our own interpreter and code
-            [sys.executable, "-m", "motcua.cli", "shell", "--no-imports", "--verbosity", "0", "-c", code],
-            env=self.env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"motcua shell failed: {done.stderr[-3000:]}")
-        return done.stdout
 
     def replica_lag_bytes(self) -> int:
         """How far the replica's replay is behind the primary's WAL, in bytes."""
