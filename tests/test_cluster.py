@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
-from benchmarks.common import CENTRE, PROCEDURE
+from benchmarks.common import CENTRE, PROCEDURE, django_json
 
 from tests.cluster import REPO, Cluster
 
@@ -47,9 +47,9 @@ ENQUEUE = (
     "from datetime import timedelta; from django.utils import timezone; "
     "from motcua.outbox.tasks import deliver_outbox as t; "
     f"later = t.using(run_after=timezone.now() + timedelta(seconds={TASKS_DUE})); "
-    "print(*[later.enqueue().id for _ in range(6)])"
+    "result = [str(later.enqueue().id) for _ in range(6)]"
 )
-TASK_STATUS = "from django.tasks import default_task_backend as b; print(*[b.get_result(i).status.value for i in {ids!r}])"
+TASK_STATUS = "from django.tasks import default_task_backend as b; result = [b.get_result(i).status.value for i in {ids!r}]"
 
 
 def log(message: str) -> None:
@@ -92,7 +92,7 @@ def test_the_cluster_loses_nothing_while_parts_of_it_are_killed() -> None:
             "citizen_think": [2.5, 4.5],
             "greedy": GREEDY,
         }
-        queued = cluster.shell(ENQUEUE).split()
+        queued = django_json(cluster.env, ENQUEUE, timeout=120)
         assert len(queued) == 6, queued
         load = subprocess.Popen(  # noqa: S603 — our own interpreter and arguments
             [sys.executable, "-m", "tests.cluster_load"],
@@ -238,7 +238,7 @@ def test_the_cluster_loses_nothing_while_parts_of_it_are_killed() -> None:
 
         # --- every task queued before the Redis restart ran ------------------------------------------
         def task_statuses() -> list[str]:
-            return cluster.shell(TASK_STATUS.format(ids=queued)).split()
+            return list(django_json(cluster.env, TASK_STATUS.format(ids=queued), timeout=120))
 
         def tasks_finished() -> bool:
             statuses = task_statuses()
