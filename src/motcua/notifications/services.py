@@ -112,7 +112,7 @@ def resend_payment_request(*, actor: User, dossier_id: int) -> int:
         raise Forbidden()
     dossier = (
         visible_dossiers(actor)
-        .select_related("receiving_agency")
+        .select_related("receiving_agency", "applicant_user__notification_channels")  # what messages() reads
         .select_for_update(of=("self",))
         .filter(pk=dossier_id)
         .first()
