@@ -44,6 +44,7 @@ from benchmarks.common import (
     scratch_database,
     tree_cpu,
 )
+from benchmarks.loadgen import intake_requests
 
 TARGET_RATIO = 3.0
 
@@ -51,30 +52,13 @@ Template = list[tuple[str, dict[str, Any]]]  # (table, row) in the order they mu
 
 
 def _one_intake(port: int, token: str) -> int:
-    """POST one counter dossier (as benchmarks.loadgen's intake) and return its id."""
-    body = {
-        "procedure_code": PROCEDURE,
-        "channel": "counter",
-        "applicant": {
-            "kind": "individual",
-            "full_name": "Lê Thị Mẫu",
-            "id_number": "066185999999",
-            "phone": "0999999999",
-            "email": "",
-            "address": "Buôn Ma Thuột, Đắk Lắk",
-        },
-        "documents": [
-            {"code": "GDN", "name": "Giấy đề nghị đăng ký doanh nghiệp"},
-            {"code": "DL", "name": "Điều lệ công ty"},
-        ],
-    }
+    """POST one counter dossier, the very request benchmarks.loadgen's intake sends; its id."""
+    make = intake_requests(
+        {"tokens": [token], "procedure": PROCEDURE, "run": f"template-{secrets.token_hex(4)}"}, 0
+    )
+    method, path, body, headers = make(0)
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Idempotency-Key": f"template-{secrets.token_hex(4)}",
-        "Content-Type": "application/json",
-    }
-    conn.request("POST", "/api/v1/dossiers", body=json.dumps(body).encode(), headers=headers)
+    conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     data = response.read()
     conn.close()
